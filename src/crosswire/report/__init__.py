@@ -1,0 +1,23 @@
+"""The report stage: report.json per `crosswire.report/1`, plus report.md and report.html.
+
+`build_report` turns the pipeline's dataclasses into the JSON object,
+`validate_report` checks one against the schema shipped in this package,
+`write_reports` writes the three files; `render_markdown`/`render_html` render
+any report dict (also one loaded from a saved report.json).
+"""
+
+from crosswire.report.build import SCHEMA_ID, build_report
+from crosswire.report.html import render_html
+from crosswire.report.markdown import render_markdown
+from crosswire.report.validate import report_schema, validate_report
+from crosswire.report.write import write_reports
+
+__all__ = [
+    "SCHEMA_ID",
+    "build_report",
+    "render_html",
+    "render_markdown",
+    "report_schema",
+    "validate_report",
+    "write_reports",
+]

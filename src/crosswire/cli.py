@@ -1,0 +1,160 @@
+"""Command line: `crosswire analyze` and `crosswire eval` (Typer + Rich)."""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, TaskID, TextColumn, TimeElapsedColumn
+from rich.progress import Progress as RichProgress
+
+from crosswire import pipeline
+from crosswire.ingest import DEFAULT_MAX_BYTES
+
+app = typer.Typer(
+    help="Turn news articles from many outlets into deduplicated, cross-checked stories.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+eval_app = typer.Typer(help="Score a stage on gold data; the last output line is JSON.")
+app.add_typer(eval_app, name="eval")
+
+err = Console(stderr=True)
+out = Console(highlight=False, soft_wrap=True)
+
+
+class RichStages(pipeline.Progress):
+    """A progress bar that only appears once a run has taken over a second."""
+
+    def __init__(self, console: Console, delay: float = 1.0) -> None:
+        self._bar = RichProgress(
+            TextColumn("{task.description:<8}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        )
+        self._t0 = time.monotonic()
+        self._delay = delay
+        self._shown = False
+        self._task: TaskID | None = None
+
+    def stage(self, name: str, total: int | None) -> None:
+        if self._task is not None:
+            self._bar.update(self._task, visible=False)
+        self._task = self._bar.add_task(name, total=total)
+        self._maybe_show()
+
+    def advance(self, n: int = 1) -> None:
+        if self._task is not None:
+            self._bar.advance(self._task, n)
+        self._maybe_show()
+
+    def _maybe_show(self) -> None:
+        if not self._shown and time.monotonic() - self._t0 > self._delay:
+            self._bar.start()
+            self._shown = True
+
+    def close(self) -> None:
+        if self._shown:
+            self._bar.stop()
+
+
+@app.command()
+def analyze(
+    paths: Annotated[list[Path], typer.Argument(help="Files and folders (searched recursively).")],
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for report.json/.md/.html.")],
+    db: Annotated[
+        str | None,
+        typer.Option(help="Store URL (sqlite:///file.db, postgresql://...). Default: per-user."),
+    ] = None,
+    no_store: Annotated[bool, typer.Option("--no-store", help="Do not write to a store.")] = False,
+    max_bytes: Annotated[
+        int, typer.Option(help="Inputs larger than this are reported, not read.")
+    ] = DEFAULT_MAX_BYTES,
+) -> None:
+    """Analyze articles and write a report; exit 1 when some inputs were reported in errors."""
+    missing = [str(p) for p in paths if not p.exists()]
+    if missing:
+        err.print(f"[red]error:[/red] no such file or folder: {', '.join(missing)}")
+        raise typer.Exit(2)
+    from crosswire.report import write_reports
+    from crosswire.store import Store
+
+    store = None if no_store else Store(db)
+    stages = RichStages(err)
+    try:
+        result = pipeline.analyze(paths, store=store, progress=stages, max_bytes=max_bytes)
+    finally:
+        stages.close()
+        if store is not None:
+            store.close()
+    written = write_reports(result.report, out_dir)
+
+    copies = sum(1 for a in result.articles if a.duplicate_of)
+    outlets = {a.outlet for a in result.articles if a.outlet}
+    out.print(
+        f"{_n(len(result.stories), 'story', 'stories')} from "
+        f"{_n(len(result.articles), 'article')} by {_n(len(outlets), 'outlet')}; "
+        f"{_n(copies, 'copy', 'copies')} of another article; "
+        f"{_n(len(result.errors), 'input')} with errors"
+    )
+    for story in result.stories[:10]:
+        out.print(f"  - {story.headline}  ({len(story.articles)} articles)")
+    if len(result.stories) > 10:
+        out.print(f"  ... and {len(result.stories) - 10} more")
+    for error in result.errors:
+        out.print(f"  [yellow]error[/yellow] {error.input}: {error.error}")
+    if store is not None and result.new_in_store is not None:
+        out.print(f"store: {store.url} ({result.new_in_store} new articles)")
+    out.print(f"report: {written['html']} (also report.json, report.md)")
+    if result.errors:
+        raise typer.Exit(1)
+
+
+def _n(count: int, one: str, many: str | None = None) -> str:
+    return f"[bold]{count}[/bold] {one if count == 1 else many or one + 's'}"
+
+
+def _print_metrics(metrics: dict[str, float]) -> None:
+    # The last line is machine-readable by contract; keep it plain JSON.
+    print(json.dumps(metrics, sort_keys=True))
+
+
+def _echo(line: str) -> None:
+    out.print(line, markup=False)
+
+
+@eval_app.command("extraction")
+def eval_extraction(
+    path: Annotated[Path, typer.Argument(help="Folder with html/*.html.gz and ground-truth.json.")],
+) -> None:
+    """HTML main-text extraction: word 4-gram shingle precision/recall/F1."""
+    from crosswire.eval.extraction import evaluate_extraction
+
+    if not (path / "ground-truth.json").is_file():
+        err.print(f"[red]error:[/red] {path} has no ground-truth.json")
+        raise typer.Exit(2)
+    _print_metrics(evaluate_extraction(path, echo=_echo))
+
+
+@eval_app.command("stories")
+def eval_stories(
+    path: Annotated[Path, typer.Argument(help="JSONL: id, title, text, published, outlet, label.")],
+) -> None:
+    """Story grouping: B-cubed precision/recall/F1 and ARI against the gold labels."""
+    from crosswire.eval.stories import evaluate_stories
+
+    if not path.is_file():
+        err.print(f"[red]error:[/red] no such file: {path}")
+        raise typer.Exit(2)
+    _print_metrics(evaluate_stories(path, echo=_echo))
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,135 @@
+"""Compose the stages: ingest -> clean -> dedup -> stories -> (store, report).
+
+The same functions serve a one-shot `analyze` and, later, incremental arrival; each
+stage is called through its package's public function only.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from crosswire.clean import clean_documents
+from crosswire.dedup import find_duplicates
+from crosswire.ingest import DEFAULT_MAX_BYTES, discover, read_file
+from crosswire.model import Article, InputError, RawDoc, Story
+from crosswire.report import build_report
+from crosswire.store import Store
+from crosswire.stories import cluster_stories
+
+STAGES = ("ingest", "clean", "dedup", "stories", "store")
+
+
+class Progress:
+    """What the pipeline tells a progress display; the default tells nobody."""
+
+    def stage(self, name: str, total: int | None) -> None:
+        pass
+
+    def advance(self, n: int = 1) -> None:
+        pass
+
+
+@dataclass(slots=True)
+class RunResult:
+    articles: list[Article]
+    stories: list[Story]
+    errors: list[InputError]
+    report: dict[str, Any]
+    timings: dict[str, float] = field(default_factory=dict)
+    new_in_store: int | None = None
+
+
+def generated_at() -> datetime:
+    """Now, or SOURCE_DATE_EPOCH when set, so that reports can be byte-reproducible."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC)
+    return datetime.now(UTC).replace(microsecond=0)
+
+
+def ingest(
+    paths: Sequence[Path], progress: Progress, max_bytes: int = DEFAULT_MAX_BYTES
+) -> tuple[list[RawDoc], list[InputError]]:
+    files, errors = discover(paths)
+    progress.stage("ingest", len(files))
+    docs: list[RawDoc] = []
+    for src in files:
+        for item in read_file(src, max_bytes):
+            if isinstance(item, InputError):
+                errors.append(item)
+            else:
+                docs.append(item)
+        progress.advance()
+    return docs, errors
+
+
+def unique_articles(articles: Sequence[Article]) -> list[Article]:
+    """One article per id: the same text from the same outlet read twice is one article."""
+    seen: dict[str, Article] = {}
+    for article in articles:
+        seen.setdefault(article.id, article)
+    return list(seen.values())
+
+
+def process(
+    docs: Sequence[RawDoc], progress: Progress, timings: dict[str, float]
+) -> tuple[list[Article], list[Story], list[InputError]]:
+    """Stages 2-4 over documents already read."""
+    t = time.perf_counter()
+    progress.stage("clean", len(docs))
+    articles, errors = clean_documents(docs)
+    articles = unique_articles(articles)
+    progress.advance(len(docs))
+    timings["clean"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    progress.stage("dedup", len(articles))
+    find_duplicates(articles)
+    progress.advance(len(articles))
+    timings["dedup"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    progress.stage("stories", len(articles))
+    stories = cluster_stories(articles)
+    progress.advance(len(articles))
+    timings["stories"] = time.perf_counter() - t
+    return articles, stories, errors
+
+
+def analyze(
+    paths: Sequence[Path],
+    store: Store | None = None,
+    progress: Progress | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> RunResult:
+    """Run every stage over files and folders; persist to `store` when given."""
+    progress = progress or Progress()
+    timings: dict[str, float] = {}
+    t = time.perf_counter()
+    docs, errors = ingest(paths, progress, max_bytes)
+    timings["ingest"] = time.perf_counter() - t
+
+    articles, stories, clean_errors = process(docs, progress, timings)
+    errors.extend(clean_errors)
+
+    new_in_store = None
+    if store is not None:
+        t = time.perf_counter()
+        progress.stage("store", len(articles))
+        run_id = store.begin_run([str(p) for p in paths])
+        new_in_store = store.save_articles(articles, run_id)
+        store.save_stories(stories)
+        store.save_errors(run_id, errors)
+        progress.advance(len(articles))
+        timings["store"] = time.perf_counter() - t
+
+    report = build_report(articles, stories, errors, generated_at())
+    if store is not None:
+        store.finish_run(run_id, report.get("summary", {}))
+    return RunResult(articles, stories, errors, report, timings, new_in_store)

@@ -1,0 +1,65 @@
+"""Table definitions (SQLAlchemy Core). Migrations under `migrations/` create and evolve them."""
+
+from __future__ import annotations
+
+from sqlalchemy import JSON, Column, Float, ForeignKey, Integer, MetaData, String, Table, Text
+
+metadata = MetaData()
+
+runs = Table(
+    "runs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("started_at", String(40), nullable=False),
+    Column("finished_at", String(40)),
+    Column("inputs", JSON, nullable=False),
+    Column("summary", JSON),
+)
+
+articles = Table(
+    "articles",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("input", Text, nullable=False),
+    Column("url", Text),
+    Column("outlet", Text),
+    Column("original_source", Text),
+    Column("title", Text),
+    Column("byline", Text),
+    Column("published", String(40)),
+    # UTC epoch seconds of `published`, so time windows and --since are index range scans
+    Column("published_ts", Float, index=True),
+    Column("dateline", Text),
+    Column("language", String(16), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("content_hash", String(16), nullable=False, index=True),
+    Column("removed", JSON, nullable=False),
+    Column("provenance", JSON, nullable=False),
+    Column("duplicate_of", String(40), index=True),
+    Column("similarity", Float),
+    Column("story", String(40), index=True),
+    Column("first_seen", String(40), nullable=False),
+    Column("first_run", Integer, ForeignKey("runs.id")),
+)
+
+stories = Table(
+    "stories",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("headline", Text, nullable=False),
+    Column("first_published", String(40)),
+    Column("last_published", String(40)),
+    # entities, claims, facets and brief as the report serialises them; stage 5/6
+    # tables can normalise these later without changing the report
+    Column("detail", JSON, nullable=False),
+    Column("updated_at", String(40), nullable=False),
+)
+
+input_errors = Table(
+    "input_errors",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", Integer, ForeignKey("runs.id"), nullable=False, index=True),
+    Column("input", Text, nullable=False),
+    Column("error", Text, nullable=False),
+)

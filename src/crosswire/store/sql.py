@@ -1,0 +1,218 @@
+"""The store: the only code that speaks SQL (SQLAlchemy 2 Core; SQLite by default).
+
+Articles are keyed by their content-derived id, so ingesting the same article twice
+stores it once; what later stages decide about it (copy of, story) is updated in place
+while `first_seen` keeps the time it first arrived.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Engine, create_engine, event, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from crosswire.dedup import content_hash, published_key
+from crosswire.model import Article, InputError, Provenance, Story
+from crosswire.store.schema import articles, input_errors, runs, stories
+
+_MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def default_url() -> str:
+    """`$CROSSWIRE_DB`, else the per-user data folder (XDG), as DESIGN.md sets."""
+    if env := os.environ.get("CROSSWIRE_DB"):
+        return env
+    base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return f"sqlite:///{base / 'crosswire' / 'crosswire.db'}"
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class Store:
+    def __init__(self, url: str | None = None) -> None:
+        self.url = url or default_url()
+        self.engine: Engine = _make_engine(self.url)
+        self.migrate()
+
+    def migrate(self) -> None:
+        cfg = Config()
+        cfg.set_main_option("script_location", str(_MIGRATIONS))
+        with self.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def begin_run(self, inputs: Sequence[str]) -> int:
+        with self.engine.begin() as conn:
+            result = conn.execute(insert(runs).values(started_at=_now(), inputs=list(inputs)))
+            key = result.inserted_primary_key
+            assert key is not None
+            return int(key[0])
+
+    def finish_run(self, run_id: int, summary: dict[str, Any]) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(runs).where(runs.c.id == run_id).values(finished_at=_now(), summary=summary)
+            )
+
+    def save_articles(self, items: Sequence[Article], run_id: int | None = None) -> int:
+        """Upsert articles; return how many were new to the store."""
+        if not items:
+            return 0
+        now = _now()
+        rows = [_article_row(a, now, run_id) for a in items]
+        mutable = ("duplicate_of", "similarity", "story", "input")
+        with self.engine.begin() as conn:
+            before = conn.execute(select(func.count()).select_from(articles)).scalar_one()
+            stmt = self._upsert(articles)
+            # Only what later stages decide may change; first_seen/first_run stay.
+            stmt = stmt.on_conflict_do_update(
+                index_elements=[articles.c.id],
+                set_={name: getattr(stmt.excluded, name) for name in mutable},
+            )
+            for chunk in _chunks(rows, 500):
+                conn.execute(stmt, chunk)
+            after = conn.execute(select(func.count()).select_from(articles)).scalar_one()
+        return int(after - before)
+
+    def save_stories(self, items: Sequence[Story]) -> None:
+        if not items:
+            return
+        now = _now()
+        rows = [
+            {
+                "id": s.id,
+                "headline": s.headline,
+                "first_published": s.first_published,
+                "last_published": s.last_published,
+                "detail": {
+                    "articles": list(s.articles),
+                    "entities": [asdict(e) for e in s.entities],
+                    "claims": [asdict(c) for c in s.claims],
+                    "facets": [asdict(f) for f in s.facets],
+                },
+                "updated_at": now,
+            }
+            for s in items
+        ]
+        with self.engine.begin() as conn:
+            stmt = self._upsert(stories)
+            stmt = stmt.on_conflict_do_update(
+                index_elements=[stories.c.id],
+                set_={
+                    name: getattr(stmt.excluded, name)
+                    for name in (
+                        "headline",
+                        "first_published",
+                        "last_published",
+                        "detail",
+                        "updated_at",
+                    )
+                },
+            )
+            for chunk in _chunks(rows, 500):
+                conn.execute(stmt, chunk)
+
+    def save_errors(self, run_id: int, errors: Iterable[InputError]) -> None:
+        rows = [{"run_id": run_id, "input": e.input, "error": e.error} for e in errors]
+        if rows:
+            with self.engine.begin() as conn:
+                conn.execute(insert(input_errors), rows)
+
+    def count(self, table: str) -> int:
+        t = {"articles": articles, "stories": stories, "runs": runs, "errors": input_errors}[table]
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(t)).scalar_one())
+
+    def load_articles(self, ids: Sequence[str] | None = None) -> list[Article]:
+        query = select(articles).order_by(articles.c.published_ts, articles.c.id)
+        if ids is not None:
+            query = query.where(articles.c.id.in_(list(ids)))
+        with self.engine.connect() as conn:
+            return [_row_article(row._mapping) for row in conn.execute(query)]
+
+    def _upsert(self, table: Any) -> Any:
+        dialect = postgresql if self.engine.dialect.name == "postgresql" else sqlite
+        return dialect.insert(table)
+
+
+def _make_engine(url: str) -> Engine:
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
+        Path(url.removeprefix("sqlite:///")).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(url)
+    if engine.dialect.name == "sqlite":
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+            cur = dbapi_conn.cursor()
+            # WAL lets the web app read while a run writes; NORMAL sync is safe under WAL.
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA synchronous=NORMAL")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.close()
+
+    return engine
+
+
+def _chunks(rows: list[dict[str, Any]], size: int) -> Iterable[list[dict[str, Any]]]:
+    for i in range(0, len(rows), size):
+        yield rows[i : i + size]
+
+
+def _article_row(a: Article, now: str, run_id: int | None) -> dict[str, Any]:
+    ts = published_key(a.published)
+    return {
+        "id": a.id,
+        "input": a.input,
+        "url": a.url,
+        "outlet": a.outlet,
+        "original_source": a.original_source,
+        "title": a.title,
+        "byline": a.byline,
+        "published": a.published,
+        "published_ts": None if ts == float("inf") else ts,
+        "dateline": a.dateline,
+        "language": a.language,
+        "text": a.text,
+        "content_hash": content_hash(a.text),
+        "removed": list(a.removed),
+        "provenance": {k: v.to_dict() for k, v in sorted(a.provenance.items())},
+        "duplicate_of": a.duplicate_of,
+        "similarity": a.similarity,
+        "story": a.story,
+        "first_seen": now,
+        "first_run": run_id,
+    }
+
+
+def _row_article(row: Any) -> Article:
+    return Article(
+        id=row["id"],
+        input=row["input"],
+        text=row["text"],
+        url=row["url"],
+        outlet=row["outlet"],
+        original_source=row["original_source"],
+        title=row["title"],
+        byline=row["byline"],
+        published=row["published"],
+        dateline=row["dateline"],
+        language=row["language"],
+        removed=list(row["removed"]),
+        provenance={k: Provenance(**v) for k, v in row["provenance"].items()},
+        duplicate_of=row["duplicate_of"],
+        similarity=row["similarity"],
+        story=row["story"],
+    )

@@ -1,0 +1,77 @@
+"""The store: migrations, idempotent upserts, round trips."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from crosswire.model import Article, InputError, Provenance, Story
+from crosswire.store import Store, default_url
+
+
+def article(aid: str, **kw: object) -> Article:
+    base: dict[str, object] = {
+        "input": f"{aid}.txt",
+        "text": f"Body of {aid}.",
+        "published": "2025-02-28T03:04:00+10:00",
+    }
+    base.update(kw)
+    return Article(id=aid, **base)  # type: ignore[arg-type]
+
+
+def test_schema_is_created_by_migrations_and_reopening_is_harmless(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'sub' / 'cw.db'}"
+    Store(url).close()
+    store = Store(url)
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        tables = set(sa.inspect(conn).get_table_names())
+        version = conn.execute(sa.text("select version_num from alembic_version")).scalar_one()
+        mode = conn.execute(sa.text("pragma journal_mode")).scalar_one()
+    assert {"articles", "stories", "runs", "input_errors"} <= tables
+    assert version == "0001"
+    assert mode == "wal"
+    store.close()
+
+
+def test_same_article_twice_is_stored_once_and_decisions_update(tmp_path: Path) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'cw.db'}")
+    run = store.begin_run(["in"])
+    a = article("a1", provenance={"published": Provenance("header-line", 0.9, "28 Feb 2025")})
+    assert store.save_articles([a], run) == 1
+    a.story, a.duplicate_of, a.similarity = "s-1", "a0", 0.93
+    assert store.save_articles([a, article("a2")], run) == 1
+    assert store.count("articles") == 2
+    loaded = {x.id: x for x in store.load_articles()}
+    assert loaded["a1"].story == "s-1" and loaded["a1"].duplicate_of == "a0"
+    assert loaded["a1"].provenance["published"].evidence == "28 Feb 2025"
+    assert loaded["a1"] == a
+
+
+def test_stories_errors_and_runs_are_kept(tmp_path: Path) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'cw.db'}")
+    run = store.begin_run(["folder"])
+    story = Story(id="s-1", headline="Quay opens", articles=["a1"])
+    store.save_stories([story])
+    story.headline = "Quay opens in May"
+    store.save_stories([story])
+    store.save_errors(run, [InputError("bad.gz", "corrupt or truncated gzip data")])
+    store.finish_run(run, {"articles": 1})
+    assert store.count("stories") == 1
+    assert store.count("errors") == 1
+    with store.engine.connect() as conn:
+        headline = conn.execute(sa.text("select headline from stories")).scalar_one()
+        finished = conn.execute(sa.text("select finished_at from runs")).scalar_one()
+    assert headline == "Quay opens in May" and finished
+
+
+def test_default_location_follows_env_and_xdg(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("CROSSWIRE_DB", raising=False)
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    assert default_url() == f"sqlite:///{tmp_path}/crosswire/crosswire.db"
+    monkeypatch.setenv("CROSSWIRE_DB", "sqlite:////elsewhere.db")
+    assert default_url() == "sqlite:////elsewhere.db"
