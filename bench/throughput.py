@@ -1,7 +1,7 @@
 """Throughput and peak memory of stages 1-4 (+ store) on a generated 20,000-article corpus.
 
 The corpus is built from real news sentences (ECB+ and AllSides texts read in place
-from ../shared/data): originals are sentence samples within one topic, with a
+from ../shared/data): an original mixes a few sentences of one real story with others, a
 dateline, spread over 60 days and 40 outlets; about half of the articles are copies
 of an original as another site republishes it: its own promo, newsletter and teaser
 lines glued on, sometimes trimmed or lightly edited. Files are plain text, so the
@@ -95,6 +95,7 @@ def _stamp(when: datetime) -> str:
 def generate(folder: Path, n_articles: int, seed: int = 13) -> int:
     rng = random.Random(seed)
     topics = load_topics()
+    pool = [sentence for topic in topics for sentence in topic]
     outlets = [f"Outlet {i:02d} News" for i in range(40)]
     clutter = {
         o: [
@@ -108,8 +109,12 @@ def generate(folder: Path, n_articles: int, seed: int = 13) -> int:
     originals: list[tuple[datetime, str]] = []
     n_orig = n_articles // 2
     for i in range(n_orig):
+        # A few sentences of one real story plus sentences from anywhere: originals of one
+        # topic share a theme without being copies of each other (a pure within-topic
+        # sample would make most originals near-duplicates of one another).
         sents = topics[i % len(topics)]
-        body = rng.sample(sents, k=min(len(sents), rng.randint(6, 14)))
+        body = rng.sample(sents, k=min(len(sents), rng.randint(3, 5)))
+        body += rng.sample(pool, k=rng.randint(4, 9))
         when = start + timedelta(days=rng.randint(0, 59), minutes=rng.randint(0, 1439))
         text = f"{rng.choice(PLACES)} -- " + "\n".join(body)
         originals.append((when, text))

@@ -126,6 +126,23 @@ def test_repetition_is_learned_per_site() -> None:
     assert FOOTER in articles[3].text
 
 
+def test_long_footers_on_every_page_do_not_make_pages_look_like_copies() -> None:
+    # Two long (12+ word) furniture lines on every page once merged all of a site's
+    # pages into one "article", so nothing was learned and the footers stayed.
+    footers = [
+        "Get the Harbor Ledger morning briefing in your inbox, free of charge every weekday.",
+        "Harbor Ledger is an independent news site and we rely on readers like you to support it.",
+    ]
+    docs = _harbor_docs(HARBOR_STORIES, footer_on=set())
+    for doc in docs:
+        doc.text = "\n".join([doc.text or "", *footers])
+    articles, errors = clean_documents(docs)
+    assert errors == []
+    for article, story in zip(articles, HARBOR_STORIES, strict=True):
+        assert article.text == story
+        assert article.removed == footers
+
+
 def test_copies_of_one_wire_story_keep_their_shared_paragraphs() -> None:
     wire = (
         "SEOUL, South Korea (AFP) -- North Korea has sent more soldiers to Russia and "

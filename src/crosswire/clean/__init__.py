@@ -183,7 +183,9 @@ def _build_article(page: _Page, repeated: RepeatedLines) -> Article:
     _offer_dateline(fields, body_lines[0])
     _offer_language(fields, page, body)
     return Article(
-        id=article_id(fields.get("outlet"), fields.get("url"), body),
+        # with no outlet known, the site key (folder) keeps two sites' identical copies
+        # apart; the same file read twice still gets one id
+        id=article_id(fields.get("outlet") or page.site, fields.get("url"), body),
         input=page.doc.input,
         text=body,
         url=fields.get("url"),

@@ -21,9 +21,12 @@ MIN_ARTICLES = 3
 # lines this long are paragraphs; site furniture is shorter, and wire paragraphs that
 # recur across a site's updates of one story must not be mistaken for it
 MAX_BOILERPLATE_CHARS = 250
-# two pages sharing this many long lines are copies of one article; one shared line
-# could be a site's long promo blurb, which must not merge all its pages into one
+# two pages sharing this many long lines, and more than this share of all their long
+# lines (Jaccard), are copies of one article: one or two shared lines could be a
+# site's long promo blurbs, which must not merge all its pages into one, while copies
+# (even trimmed ones) share most of their paragraphs
 LINK_SHARED_LINES = 2
+LINK_SHARED_SHARE = 0.5
 LINK_MIN_WORDS = 12
 
 
@@ -99,10 +102,12 @@ def _article_ids(pages: Sequence[SitePage]) -> list[int]:
 
 def _copy_pairs(pages: Sequence[SitePage]) -> list[tuple[int, int]]:
     pages_with: dict[str, set[int]] = defaultdict(set)
+    long_lines = [0] * len(pages)
     for index, page in enumerate(pages):
-        for line in page.content:
+        for line in {normalise_line(line) for line in page.content}:
             if len(line.split()) >= LINK_MIN_WORDS:
-                pages_with[normalise_line(line)].add(index)
+                pages_with[line].add(index)
+                long_lines[index] += 1
     # Each line's holders are chained (first with second, second with third, ...)
     # rather than paired all with all: copies still link through the chain, and a line
     # on thousands of pages costs linear time, not quadratic.
@@ -111,4 +116,9 @@ def _copy_pairs(pages: Sequence[SitePage]) -> list[tuple[int, int]]:
         ordered = sorted(holders)
         for pair in pairwise(ordered):
             shared[pair] += 1
-    return sorted(pair for pair, count in shared.items() if count >= LINK_SHARED_LINES)
+    return sorted(
+        (a, b)
+        for (a, b), count in shared.items()
+        if count >= LINK_SHARED_LINES
+        and count > LINK_SHARED_SHARE * (long_lines[a] + long_lines[b] - count)
+    )
