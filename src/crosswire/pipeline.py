@@ -16,7 +16,7 @@ from typing import Any
 
 from crosswire.clean import clean_documents
 from crosswire.dedup import find_duplicates
-from crosswire.ingest import DEFAULT_MAX_BYTES, discover, read_file
+from crosswire.ingest import DEFAULT_MAX_BYTES, discover, read_files
 from crosswire.model import Article, InputError, RawDoc, Story
 from crosswire.report import build_report
 from crosswire.store import Store
@@ -58,15 +58,8 @@ def ingest(
 ) -> tuple[list[RawDoc], list[InputError]]:
     files, errors = discover(paths)
     progress.stage("ingest", len(files))
-    docs: list[RawDoc] = []
-    for src in files:
-        for item in read_file(src, max_bytes):
-            if isinstance(item, InputError):
-                errors.append(item)
-            else:
-                docs.append(item)
-        progress.advance()
-    return docs, errors
+    docs, read_errors = read_files(files, max_bytes, on_file=progress.advance)
+    return docs, errors + read_errors
 
 
 def unique_articles(articles: Sequence[Article]) -> list[Article]:

@@ -11,7 +11,7 @@ import gzip
 import io
 import json
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -249,16 +249,29 @@ def _read_jsonl(path: Path, text: str, group: str) -> Iterator[RawDoc | InputErr
             yield InputError(name, str(exc))
 
 
-def read_inputs(
-    paths: Iterable[Path | str], max_bytes: int = DEFAULT_MAX_BYTES
+def read_files(
+    files: Iterable[SourceFile],
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    on_file: Callable[[], None] | None = None,
 ) -> tuple[list[RawDoc], list[InputError]]:
-    """Read every supported file under `paths`; return documents and errors in input order."""
-    files, errors = discover([Path(p) for p in paths])
+    """Read discovered files in order; `on_file` is called after each (progress)."""
     docs: list[RawDoc] = []
+    errors: list[InputError] = []
     for src in files:
         for item in read_file(src, max_bytes):
             if isinstance(item, InputError):
                 errors.append(item)
             else:
                 docs.append(item)
+        if on_file is not None:
+            on_file()
     return docs, errors
+
+
+def read_inputs(
+    paths: Iterable[Path | str], max_bytes: int = DEFAULT_MAX_BYTES
+) -> tuple[list[RawDoc], list[InputError]]:
+    """Read every supported file under `paths`; return documents and errors in input order."""
+    files, errors = discover([Path(p) for p in paths])
+    docs, read_errors = read_files(files, max_bytes)
+    return docs, errors + read_errors

@@ -27,8 +27,11 @@ class GraphConfig:
 
     # a follow-up within this many days counts as simultaneous
     grace_days: float = 1.0
-    # beyond the grace period similarity decays by e every this many days
-    decay_days: float = 3.0
+    # beyond the grace period similarity decays by e every this many days: stories run
+    # for weeks and a follow-up's wording moves on (a flood, then its damage bill).
+    # Measured (B3 F1 ECB+ / AllSides / example-corpus pair recall): 3 days gave
+    # 0.918 / 0.879 / 0.78, 5 days 0.918 / 0.871 / 0.84, 7 days 0.918 / 0.868 / 0.84.
+    decay_days: float = 5.0
     # edges weaker than this are dropped: treated as 0 by the linkage
     edge_floor: float = 0.1
     max_neighbours: int = 100
