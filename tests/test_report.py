@@ -27,9 +27,6 @@ from crosswire.model import (
 from crosswire.report import build_report, render_markdown, validate_report, write_reports
 
 CONTRACT = Path(__file__).resolve().parents[2] / "shared" / "contract" / "report.schema.json"
-SHIPPED = (
-    Path(__file__).resolve().parents[1] / "src" / "crosswire" / "report" / "report.schema.json"
-)
 GENERATED_AT = datetime(2025, 3, 1, 12, 30, tzinfo=UTC)
 EVIL_TITLE = "N. Korea <script>alert('x')</script> troops | Kursk"
 CLUTTER = "More InformationTOKYO, Japan: Japan's exports rise"
@@ -152,20 +149,16 @@ def _contract() -> dict[str, Any]:
     return schema
 
 
-def test_shipped_schema_is_the_shared_contract() -> None:
-    _contract()
-    assert SHIPPED.read_bytes() == CONTRACT.read_bytes(), "shipped schema drifted from contract"
-
-
 def test_report_validates_against_shared_contract(report: dict[str, Any]) -> None:
     validator = Draft202012Validator(_contract())
     assert [e.message for e in validator.iter_errors(report)] == []
-    assert validate_report(report) == []
+    assert validate_report(report, CONTRACT) == []
 
 
 def test_report_written_to_disk_still_validates(written: dict[str, Path]) -> None:
+    _contract()
     loaded = json.loads(written["json"].read_text(encoding="utf-8"))
-    assert validate_report(loaded) == []
+    assert validate_report(loaded, CONTRACT) == []
     assert list(Draft202012Validator(_contract()).iter_errors(loaded)) == []
 
 
@@ -182,8 +175,9 @@ def test_report_written_to_disk_still_validates(written: dict[str, Path]) -> Non
     ids=["no-errors", "no-removed", "bad-status", "wrong-schema", "bad-time", "string-offset"],
 )
 def test_invalid_reports_are_rejected(report: dict[str, Any], breakage: Any, expected: str) -> None:
+    _contract()
     breakage(report)
-    messages = validate_report(report)
+    messages = validate_report(report, CONTRACT)
     assert messages, "a broken report passed validation"
     assert any(expected in message for message in messages), messages
 

@@ -1,7 +1,7 @@
 """The report stage: report.json per `crosswire.report/1`, plus report.md and report.html.
 
 `build_report` turns the pipeline's dataclasses into the JSON object,
-`validate_report` checks one against the schema shipped in this package,
+`validate_report` checks one against the contract schema (path given by the caller),
 `write_reports` writes the three files; `render_markdown`/`render_html` render
 any report dict (also one loaded from a saved report.json).
 """

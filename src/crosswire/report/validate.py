@@ -1,35 +1,36 @@
-"""Check a report against the schema that ships with the package (the public contract)."""
+"""Check a report against the public contract (`contract/report.schema.json` in shared/).
+
+The schema is not copied into the package: it is the contract between this project
+and its readers, kept in one place, so callers hand its path in.
+"""
 
 from __future__ import annotations
 
 import json
 from datetime import datetime
 from functools import cache
-from importlib.resources import files
+from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
 
-SCHEMA_FILE = "report.schema.json"
-
 
 @cache
-def report_schema() -> dict[str, Any]:
-    text = files("crosswire.report").joinpath(SCHEMA_FILE).read_text(encoding="utf-8")
-    schema: dict[str, Any] = json.loads(text)
+def report_schema(path: Path) -> dict[str, Any]:
+    schema: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
     return schema
 
 
-def validate_report(report: dict[str, Any]) -> list[str]:
+def validate_report(report: dict[str, Any], schema_path: Path) -> list[str]:
     """Every way `report` breaks the contract, as 'path: message' lines; empty when valid."""
-    errors = _validator().iter_errors(report)
+    errors = _validator(schema_path).iter_errors(report)
     messages = [f"{error.json_path}: {error.message}" for error in errors]
     return sorted(messages)
 
 
 @cache
-def _validator() -> Draft202012Validator:
-    return Draft202012Validator(report_schema(), format_checker=_format_checker())
+def _validator(schema_path: Path) -> Draft202012Validator:
+    return Draft202012Validator(report_schema(schema_path), format_checker=_format_checker())
 
 
 def _format_checker() -> FormatChecker:
