@@ -9,9 +9,25 @@ serialise them. Claims, entities and facets (stages 5 and 6) hang off `Story`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, Literal
 
 RawKind = Literal["text", "html", "record"]
+
+
+def published_instant(published: str | None) -> datetime | None:
+    """The instant an `Article.published` string names, for ordering and time gaps.
+
+    A time without offset (or a bare date) is read as UTC; unknown or unreadable
+    values give None. Never written back, so the guess cannot leak into output.
+    """
+    if not published:
+        return None
+    try:
+        moment = datetime.fromisoformat(published.strip())
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 @dataclass(slots=True)

@@ -11,14 +11,13 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 import numpy as np
 import xxhash
 from numpy.typing import NDArray
 from rensa import RMinHash, RMinHashLSH
 
-from crosswire.model import Article
+from crosswire.model import Article, published_instant
 
 _WORD = re.compile(r"\w+")
 
@@ -63,15 +62,8 @@ def hash_set(grams: Sequence[str]) -> NDArray[np.uint64]:
 
 def published_key(published: str | None) -> float:
     """Sortable timestamp; unknown times sort last, date-only values as midnight UTC."""
-    if not published:
-        return float("inf")
-    try:
-        dt = datetime.fromisoformat(published)
-    except ValueError:
-        return float("inf")
-    if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=UTC)
-    return dt.timestamp()
+    moment = published_instant(published)
+    return float("inf") if moment is None else moment.timestamp()
 
 
 class _UnionFind:

@@ -24,6 +24,7 @@ from crosswire.model import (
     Quantity,
     Story,
     TimeRef,
+    published_instant,
 )
 
 SCHEMA_ID = "crosswire.report/1"
@@ -195,21 +196,6 @@ def facet_to_dict(facet: Facet) -> dict[str, Any]:
         "status": facet.status,
         "independent_origins": facet.independent_origins,
     }
-
-
-def published_instant(published: str | None) -> datetime | None:
-    """The instant an ISO 8601 string names; a time without offset is read as UTC.
-
-    Only used for ordering and spans, never written back, so the guess for naive
-    times cannot leak into the report.
-    """
-    if not published:
-        return None
-    try:
-        moment = datetime.fromisoformat(published)
-    except ValueError:
-        return None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _brief_item_to_dict(item: Any) -> dict[str, Any]:

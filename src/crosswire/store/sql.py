@@ -19,8 +19,8 @@ from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from crosswire.dedup import content_hash, published_key
-from crosswire.model import Article, InputError, Provenance, Story
+from crosswire.dedup import content_hash
+from crosswire.model import Article, InputError, Provenance, Story, published_instant
 from crosswire.store.schema import articles, input_errors, runs, stories
 
 _MIGRATIONS = Path(__file__).with_name("migrations")
@@ -172,7 +172,7 @@ def _chunks(rows: list[dict[str, Any]], size: int) -> Iterable[list[dict[str, An
 
 
 def _article_row(a: Article, now: str, run_id: int | None) -> dict[str, Any]:
-    ts = published_key(a.published)
+    moment = published_instant(a.published)
     return {
         "id": a.id,
         "input": a.input,
@@ -182,7 +182,7 @@ def _article_row(a: Article, now: str, run_id: int | None) -> dict[str, Any]:
         "title": a.title,
         "byline": a.byline,
         "published": a.published,
-        "published_ts": None if ts == float("inf") else ts,
+        "published_ts": None if moment is None else moment.timestamp(),
         "dateline": a.dateline,
         "language": a.language,
         "text": a.text,

@@ -14,14 +14,13 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 import numpy as np
 import numpy.typing as npt
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
-from crosswire.model import Article
+from crosswire.model import Article, published_instant
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -78,15 +77,8 @@ def lead_text(article: Article) -> str:
 
 def published_days(published: str | None) -> float:
     """Days since the epoch of an ISO 8601 time (UTC when naive); NaN when unknown or bad."""
-    if not published:
-        return math.nan
-    try:
-        moment = datetime.fromisoformat(published.strip())
-    except ValueError:
-        return math.nan
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return moment.timestamp() / 86400.0
+    moment = published_instant(published)
+    return math.nan if moment is None else moment.timestamp() / 86400.0
 
 
 def _tfidf(texts: Sequence[str] | Sequence[list[str]], **options: object) -> sp.csr_matrix:
