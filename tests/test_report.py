@@ -225,9 +225,17 @@ def test_provenance_and_claims_serialised_in_full(report: dict[str, Any]) -> Non
             "approximate": True,
             "unit": None,
             "kind": "troops",
+            "subject": None,
+            "start": 0,
+            "end": 0,
         }
     ]
-    assert claim["time"] == {"text": "last year", "start": "2024-01-01", "end": "2024-12-31"}
+    assert claim["time"] == {
+        "text": "last year",
+        "start": "2024-01-01",
+        "end": "2024-12-31",
+        "value": None,
+    }
     assert claim["via"] == ["NIS", "AFP"] and claim["hedged"] is True
     assert report["stories"][0]["entities"][0]["aliases"] == ["NIS", "Seoul’s spy agency"]
     assert report["stories"][0]["facets"][0]["independent_origins"] == 1

@@ -30,8 +30,17 @@ def test_schema_is_created_by_migrations_and_reopening_is_harmless(tmp_path: Pat
         tables = set(sa.inspect(conn).get_table_names())
         version = conn.execute(sa.text("select version_num from alembic_version")).scalar_one()
         mode = conn.execute(sa.text("pragma journal_mode")).scalar_one()
-    assert {"articles", "stories", "runs", "input_errors"} <= tables
-    assert version == "0001"
+    assert {
+        "articles",
+        "stories",
+        "runs",
+        "input_errors",
+        "claims",
+        "quantities",
+        "entities",
+        "facets",
+    } <= tables
+    assert version == "0002"
     assert mode == "wal"
     store.close()
 

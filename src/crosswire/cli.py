@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Mapping
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -14,6 +16,7 @@ from rich.progress import Progress as RichProgress
 
 from crosswire import pipeline
 from crosswire.ingest import DEFAULT_MAX_BYTES
+from crosswire.model import published_instant
 
 app = typer.Typer(
     help="Turn news articles from many outlets into deduplicated, cross-checked stories.",
@@ -77,19 +80,26 @@ def analyze(
     max_bytes: Annotated[
         int, typer.Option(help="Inputs larger than this are reported, not read.")
     ] = DEFAULT_MAX_BYTES,
+    since: Annotated[
+        str | None,
+        typer.Option(help="List per story what changed after this ISO time (2025-02-27T00:00Z)."),
+    ] = None,
 ) -> None:
     """Analyze articles and write a report; exit 1 when some inputs were reported in errors."""
     missing = [str(p) for p in paths if not p.exists()]
     if missing:
         err.print(f"[red]error:[/red] no such file or folder: {', '.join(missing)}")
         raise typer.Exit(2)
+    since_at = _parse_since(since)
     from crosswire.report import write_reports
     from crosswire.store import Store
 
     store = None if no_store else Store(db)
     stages = RichStages(err)
     try:
-        result = pipeline.analyze(paths, store=store, progress=stages, max_bytes=max_bytes)
+        result = pipeline.analyze(
+            paths, store=store, progress=stages, max_bytes=max_bytes, since=since_at
+        )
     finally:
         stages.close()
         if store is not None:
@@ -117,11 +127,71 @@ def analyze(
         raise typer.Exit(1)
 
 
+@app.command()
+def changes(
+    since: Annotated[str, typer.Option(help="ISO time: list what changed after it.")],
+    db: Annotated[
+        str | None,
+        typer.Option(help="Store URL (sqlite:///file.db, postgresql://...). Default: per-user."),
+    ] = None,
+) -> None:
+    """What changed in the stored stories since a time: new facets, conflicts, revisions.
+
+    The last line is JSON: one object per story with changes.
+    """
+    since_at = _parse_since(since)
+    assert since_at is not None
+    from dataclasses import asdict
+
+    from crosswire.compare import changes_since
+    from crosswire.store import Store
+
+    store = Store(db)
+    try:
+        stories = store.load_stories()
+    finally:
+        store.close()
+    found = []
+    for story in stories:
+        change = changes_since(story, since_at)
+        if not (change.new_claims or change.new_facets or change.revised):
+            continue
+        labels = {facet.id: facet.label for facet in story.facets}
+        found.append({"story": story.id, "headline": story.headline, **asdict(change)})
+        out.print(f"[bold]{story.headline}[/bold]")
+        for name, ids in (
+            ("new facet", change.new_facets),
+            ("new conflict", change.new_conflicts),
+            ("new independent confirmation", change.new_confirmations),
+        ):
+            for facet_id in ids:
+                _echo(f"  {name}: {labels.get(facet_id, facet_id)}")
+        for revision in change.revised:
+            _echo(
+                f"  revised by {revision.origin.removeprefix('outlet:')}: {revision.old_value}"
+                f" ({revision.old_published}) -> {revision.new_value} ({revision.new_published})"
+            )
+        _echo(f"  {len(change.new_claims)} new claims")
+    out.print(f"{_n(len(found), 'story', 'stories')} changed since {since_at.isoformat()}")
+    print(json.dumps(found, sort_keys=True))
+
+
+def _parse_since(value: str | None) -> datetime | None:
+    """An ISO time with a zone; a bare date or zoneless time is read as UTC."""
+    if value is None:
+        return None
+    moment = published_instant(value)
+    if moment is None:
+        err.print(f"[red]error:[/red] --since wants an ISO 8601 time, got {value!r}")
+        raise typer.Exit(2)
+    return moment
+
+
 def _n(count: int, one: str, many: str | None = None) -> str:
     return f"[bold]{count}[/bold] {one if count == 1 else many or one + 's'}"
 
 
-def _print_metrics(metrics: dict[str, float]) -> None:
+def _print_metrics(metrics: Mapping[str, object]) -> None:
     # The last line is machine-readable by contract; keep it plain JSON.
     print(json.dumps(metrics, sort_keys=True))
 
@@ -154,6 +224,47 @@ def eval_stories(
         err.print(f"[red]error:[/red] no such file: {path}")
         raise typer.Exit(2)
     _print_metrics(evaluate_stories(path, echo=_echo))
+
+
+def _require(path: Path) -> None:
+    if not path.exists():
+        err.print(f"[red]error:[/red] no such file or folder: {path}")
+        raise typer.Exit(2)
+
+
+@eval_app.command("numbers")
+def eval_numbers(
+    path: Annotated[
+        Path, typer.Argument(help="Recognizers-Text Number specs folder, or quantulum3 folder.")
+    ],
+) -> None:
+    """Numbers and ranges: exact span+value accuracy and value accuracy per case."""
+    from crosswire.eval.numbers import evaluate_numbers
+
+    _require(path)
+    _print_metrics(evaluate_numbers(path, echo=_echo))
+
+
+@eval_app.command("time")
+def eval_time(
+    path: Annotated[Path, typer.Argument(help="Folder of TimeML .tml files (TempEval-3).")],
+) -> None:
+    """Time expressions: strict/relaxed span F1 and value accuracy against the DCT."""
+    from crosswire.eval.time import evaluate_time
+
+    _require(path)
+    _print_metrics(evaluate_time(path, echo=_echo))
+
+
+@eval_app.command("attribution")
+def eval_attribution(
+    path: Annotated[Path, typer.Argument(help="brat folder with text/ and attributions/.")],
+) -> None:
+    """Attribution: exact and token-overlap F1 of source, cue and content spans."""
+    from crosswire.eval.attribution import evaluate_attribution
+
+    _require(path)
+    _print_metrics(evaluate_attribution(path, echo=_echo))
 
 
 def main() -> None:

@@ -8,11 +8,13 @@ serialise them. Claims, entities and facets (stages 5 and 6) hang off `Story`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar, get_args, get_origin, get_type_hints
 
 RawKind = Literal["text", "html", "record"]
+T = TypeVar("T")
 
 
 def published_instant(published: str | None) -> datetime | None:
@@ -28,6 +30,12 @@ def published_instant(published: str | None) -> datetime | None:
     except ValueError:
         return None
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def outlet_of(article: Article) -> str:
+    """Who printed an article, for claims and per-outlet views: its outlet, else the wire
+    it credits, else its input (so two unknown sources are never merged)."""
+    return article.outlet or article.original_source or article.input
 
 
 @dataclass(slots=True)
@@ -97,47 +105,108 @@ class Article:
 
 @dataclass(slots=True)
 class Quantity:
+    """A figure as an interval: "more than 10,000" is low 10000, no high."""
+
     text: str
     low: float | None
     high: float | None
-    kind: str | None
+    kind: str | None  # what is counted: troops, killed, injured, killed or wounded, money, ...
     approximate: bool = False
-    unit: str | None = None
+    unit: str | None = None  # "%", an ISO currency code, "fraction"; None for plain counts
+    subject: str | None = None  # of whom or what: "North Korean soldiers"
+    start: int = 0  # offsets into Article.text
+    end: int = 0
 
 
 @dataclass(slots=True)
 class TimeRef:
+    """The time a claim is about, as an inclusive ISO interval; None ends when unresolved."""
+
     text: str
     start: str | None
     end: str | None
+    value: str | None = None  # TIMEX3 value ("2024-FA"), kept for people and evals
 
 
 @dataclass(slots=True)
 class Entity:
+    """One real-world thing, its aliases merged across the outlets of a story."""
+
     id: str
     name: str
-    type: str
+    type: str  # PERSON, ORG, GPE, NORP, LOC, EVENT, ...
     aliases: list[str] = field(default_factory=list)
     articles: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
 class Claim:
+    """One sentence worth cross-checking: `text == article.text[start:end]`.
+
+    `origin` names who stands behind it independently of who printed it: the claimant
+    when attributed, else the outlet (or the wire it credits). `copy_of` links a
+    syndicated copy's claim to the original claim it repeats.
+    """
+
     id: str
     article: str
     text: str
     start: int
     end: int
-    claimant: str | None = None
+    claimant: str | None = None  # entity id when resolved, else the name as written
     claimant_name: str | None = None
-    via: list[str] = field(default_factory=list)
+    via: list[str] = field(default_factory=list)  # [claimant, intermediary..., outlet]
     cue: str | None = None
     hedged: bool = False
+    hedge: str | None = None
     quantities: list[Quantity] = field(default_factory=list)
     time: TimeRef | None = None
+    entities: list[str] = field(default_factory=list)  # entity ids mentioned
+    outlet: str | None = None
+    published: str | None = None
+    origin: str | None = None
+    copy_of: str | None = None
 
 
 FacetStatus = Literal["agreed", "conflicting", "complementary", "single-source"]
+
+
+@dataclass(slots=True)
+class Origin:
+    """One independent source behind a facet and who repeated it."""
+
+    name: str  # the origin key of its claims: an entity id, a phrase, or "outlet:NAME"
+    claims: list[str]
+    first_claim: str
+    first_outlet: str | None
+    first_published: str | None
+    repeated_by: list[str] = field(default_factory=list)  # outlets, in time order
+    label: str | None = None  # who that is, for people: "National Intelligence Service"
+
+
+@dataclass(slots=True)
+class Derived:
+    """A value computed from claims (300 killed + 2,700 injured = about 3,000 casualties)."""
+
+    text: str
+    low: float | None
+    high: float | None
+    kind: str | None
+    claims: list[str]
+    note: str
+
+
+@dataclass(slots=True)
+class Revision:
+    """One origin's figure changed between two of its claims."""
+
+    origin: str
+    old_claim: str
+    new_claim: str
+    old_value: str
+    new_value: str
+    old_published: str | None
+    new_published: str | None
 
 
 @dataclass(slots=True)
@@ -147,6 +216,39 @@ class Facet:
     claims: list[str]
     status: FacetStatus
     independent_origins: int
+    kind: str | None = None
+    origins: list[Origin] = field(default_factory=list)
+    derived: list[Derived] = field(default_factory=list)
+    revisions: list[Revision] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class BriefSentence:
+    text: str
+    claims: list[str]
+
+
+@dataclass(slots=True)
+class OutletView:
+    """What one outlet alone carries and what it leaves out that most others carry."""
+
+    outlet: str
+    articles: list[str]
+    exclusive_claims: list[str] = field(default_factory=list)
+    exclusive_entities: list[str] = field(default_factory=list)
+    missing_facets: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class StoryChanges:
+    """What is new in a story since a moment (`analyze --since`)."""
+
+    since: str
+    new_claims: list[str] = field(default_factory=list)
+    new_facets: list[str] = field(default_factory=list)
+    new_conflicts: list[str] = field(default_factory=list)
+    revised: list[Revision] = field(default_factory=list)
+    new_confirmations: list[str] = field(default_factory=list)  # facet ids gaining an origin
 
 
 @dataclass(slots=True)
@@ -159,3 +261,33 @@ class Story:
     entities: list[Entity] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
     facets: list[Facet] = field(default_factory=list)
+    brief: list[BriefSentence] = field(default_factory=list)
+    outlets: list[OutletView] = field(default_factory=list)
+    changes: StoryChanges | None = None
+
+
+def from_dict(cls: type[T], data: Mapping[str, Any]) -> T:
+    """Rebuild a dataclass (and the dataclasses it holds) from its `asdict` form.
+
+    The store keeps stories as JSON; this is the way back. Unknown keys are ignored
+    so that rows written by a newer version still load.
+    """
+    hints = get_type_hints(cls)
+    names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
+    return cls(**{name: _from_value(hints[name], data[name]) for name in names if name in data})
+
+
+def _from_value(hint: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    args = [a for a in get_args(hint) if a is not type(None)]
+    origin = get_origin(hint)
+    if origin is list:
+        return [_from_value(args[0], item) for item in value]
+    if origin is dict:
+        return {k: _from_value(args[1], v) for k, v in value.items()}
+    if args and origin is not Literal and len(args) == 1:  # X | None
+        return _from_value(args[0], value)
+    if isinstance(hint, type) and is_dataclass(hint):
+        return from_dict(hint, value)
+    return value

@@ -1,4 +1,4 @@
-"""Compose the stages: ingest -> clean -> dedup -> stories -> (store, report).
+"""Compose the stages: ingest -> clean -> dedup -> stories -> claims -> compare -> (store, report).
 
 The same functions serve a one-shot `analyze` and, later, incremental arrival; each
 stage is called through its package's public function only.
@@ -14,7 +14,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from crosswire.claims import extract_claims
 from crosswire.clean import clean_documents
+from crosswire.compare import changes_since, compare_stories
 from crosswire.dedup import find_duplicates
 from crosswire.ingest import DEFAULT_MAX_BYTES, discover, read_files
 from crosswire.model import Article, InputError, RawDoc, Story
@@ -22,7 +24,7 @@ from crosswire.report import build_report
 from crosswire.store import Store
 from crosswire.stories import cluster_stories
 
-STAGES = ("ingest", "clean", "dedup", "stories", "store")
+STAGES = ("ingest", "clean", "dedup", "stories", "claims", "compare", "store")
 
 
 class Progress:
@@ -73,7 +75,7 @@ def unique_articles(articles: Sequence[Article]) -> list[Article]:
 def process(
     docs: Sequence[RawDoc], progress: Progress, timings: dict[str, float]
 ) -> tuple[list[Article], list[Story], list[InputError]]:
-    """Stages 2-4 over documents already read."""
+    """Stages 2-6 over documents already read."""
     t = time.perf_counter()
     progress.stage("clean", len(docs))
     articles, errors = clean_documents(docs)
@@ -92,6 +94,18 @@ def process(
     stories = cluster_stories(articles)
     progress.advance(len(articles))
     timings["stories"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    progress.stage("claims", len(articles))
+    extract_claims(stories, articles)
+    progress.advance(len(articles))
+    timings["claims"] = time.perf_counter() - t
+
+    t = time.perf_counter()
+    progress.stage("compare", len(stories))
+    compare_stories(stories, articles)
+    progress.advance(len(stories))
+    timings["compare"] = time.perf_counter() - t
     return articles, stories, errors
 
 
@@ -100,8 +114,12 @@ def analyze(
     store: Store | None = None,
     progress: Progress | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    since: datetime | None = None,
 ) -> RunResult:
-    """Run every stage over files and folders; persist to `store` when given."""
+    """Run every stage over files and folders; persist to `store` when given.
+
+    With `since`, each story also lists what changed after that moment.
+    """
     progress = progress or Progress()
     timings: dict[str, float] = {}
     t = time.perf_counter()
@@ -110,6 +128,9 @@ def analyze(
 
     articles, stories, clean_errors = process(docs, progress, timings)
     errors.extend(clean_errors)
+    if since is not None:
+        for story in stories:
+            story.changes = changes_since(story, since)
 
     new_in_store = None
     if store is not None:

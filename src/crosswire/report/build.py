@@ -11,21 +11,11 @@ sorts before "02:00Z" on the same day.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, is_dataclass
+from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
-from crosswire.model import (
-    Article,
-    Claim,
-    Entity,
-    Facet,
-    InputError,
-    Quantity,
-    Story,
-    TimeRef,
-    published_instant,
-)
+from crosswire.model import Article, InputError, Story, published_instant
 
 SCHEMA_ID = "crosswire.report/1"
 
@@ -135,72 +125,16 @@ def story_to_dict(story: Story, articles: Sequence[Article] = ()) -> dict[str, A
         "articles": list(story.articles),
         "first_published": first,
         "last_published": last,
-        "entities": [entity_to_dict(entity) for entity in story.entities],
-        "claims": [claim_to_dict(claim) for claim in story.claims],
-        "facets": [facet_to_dict(facet) for facet in story.facets],
+        # the nested stage 5/6 objects serialise field for field, as the store keeps them
+        "entities": [asdict(entity) for entity in story.entities],
+        "claims": [asdict(claim) for claim in story.claims],
+        "facets": [asdict(facet) for facet in story.facets],
+        "brief": [asdict(sentence) for sentence in story.brief],
+        "outlets": [asdict(view) for view in story.outlets],
     }
-    # Story has no `brief` yet; the compare stage may add one, so serialise it if present.
-    brief = getattr(story, "brief", None)
-    if brief is not None:
-        result["brief"] = [_brief_item_to_dict(item) for item in brief]
+    if story.changes is not None:
+        result["changes"] = asdict(story.changes)
     return result
-
-
-def entity_to_dict(entity: Entity) -> dict[str, Any]:
-    return {
-        "id": entity.id,
-        "name": entity.name,
-        "type": entity.type,
-        "aliases": list(entity.aliases),
-        "articles": list(entity.articles),
-    }
-
-
-def claim_to_dict(claim: Claim) -> dict[str, Any]:
-    return {
-        "id": claim.id,
-        "article": claim.article,
-        "text": claim.text,
-        "start": claim.start,
-        "end": claim.end,
-        "claimant": claim.claimant,
-        "claimant_name": claim.claimant_name,
-        "via": list(claim.via),
-        "cue": claim.cue,
-        "hedged": claim.hedged,
-        "quantities": [quantity_to_dict(quantity) for quantity in claim.quantities],
-        "time": timeref_to_dict(claim.time) if claim.time is not None else None,
-    }
-
-
-def quantity_to_dict(quantity: Quantity) -> dict[str, Any]:
-    return {
-        "text": quantity.text,
-        "low": quantity.low,
-        "high": quantity.high,
-        "approximate": quantity.approximate,
-        "unit": quantity.unit,
-        "kind": quantity.kind,
-    }
-
-
-def timeref_to_dict(time: TimeRef) -> dict[str, Any]:
-    return {"text": time.text, "start": time.start, "end": time.end}
-
-
-def facet_to_dict(facet: Facet) -> dict[str, Any]:
-    return {
-        "id": facet.id,
-        "label": facet.label,
-        "claims": list(facet.claims),
-        "status": facet.status,
-        "independent_origins": facet.independent_origins,
-    }
-
-
-def _brief_item_to_dict(item: Any) -> dict[str, Any]:
-    data = asdict(item) if is_dataclass(item) and not isinstance(item, type) else dict(item)
-    return {"text": str(data.get("text", "")), "claims": [str(c) for c in data.get("claims", [])]}
 
 
 def _published_span(published: Iterable[str | None]) -> tuple[str | None, str | None]:

@@ -63,3 +63,66 @@ input_errors = Table(
     Column("input", Text, nullable=False),
     Column("error", Text, nullable=False),
 )
+
+# Stage 5 and 6, one row per thing so they can be queried ("every figure of kind
+# 'killed' since Monday"); the story's `detail` keeps the full nested form.
+entities = Table(
+    "entities",
+    metadata,
+    Column("id", String(80), primary_key=True),
+    Column("story", String(40), nullable=False, index=True),
+    Column("name", Text, nullable=False),
+    Column("type", String(16), nullable=False),
+    Column("aliases", JSON, nullable=False),
+    Column("articles", JSON, nullable=False),
+)
+
+claims = Table(
+    "claims",
+    metadata,
+    Column("id", String(80), primary_key=True),
+    Column("story", String(40), nullable=False, index=True),
+    Column("article", String(40), nullable=False, index=True),
+    Column("start", Integer, nullable=False),
+    Column("end", Integer, nullable=False),
+    Column("text", Text, nullable=False),
+    Column("claimant", Text),
+    Column("claimant_name", Text),
+    Column("cue", Text),
+    Column("hedged", Integer, nullable=False),
+    Column("origin", Text, index=True),
+    Column("copy_of", String(80)),
+    Column("outlet", Text),
+    Column("published", String(40)),
+    Column("published_ts", Float, index=True),
+    Column("time_start", String(40)),
+    Column("time_end", String(40)),
+    Column("detail", JSON, nullable=False),
+)
+
+quantities = Table(
+    "quantities",
+    metadata,
+    Column("claim", String(80), primary_key=True),
+    Column("n", Integer, primary_key=True),
+    Column("story", String(40), nullable=False, index=True),
+    Column("text", Text, nullable=False),
+    Column("low", Float),
+    Column("high", Float),
+    Column("approximate", Integer, nullable=False),
+    Column("unit", String(16)),
+    Column("kind", Text, index=True),
+    Column("subject", Text),
+)
+
+facets = Table(
+    "facets",
+    metadata,
+    Column("id", String(80), primary_key=True),
+    Column("story", String(40), nullable=False, index=True),
+    Column("label", Text, nullable=False),
+    Column("status", String(16), nullable=False, index=True),
+    Column("independent_origins", Integer, nullable=False),
+    Column("claims", JSON, nullable=False),
+    Column("detail", JSON, nullable=False),
+)

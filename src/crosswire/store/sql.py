@@ -16,12 +16,32 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, event, func, insert, select, update
+from sqlalchemy import Engine, create_engine, delete, event, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from crosswire.dedup import content_hash
-from crosswire.model import Article, InputError, Provenance, Story, published_instant
-from crosswire.store.schema import articles, input_errors, runs, stories
+from crosswire.model import (
+    Article,
+    Claim,
+    Entity,
+    Facet,
+    InputError,
+    Provenance,
+    Quantity,
+    Story,
+    from_dict,
+    published_instant,
+)
+from crosswire.store.schema import (
+    articles,
+    claims,
+    entities,
+    facets,
+    input_errors,
+    quantities,
+    runs,
+    stories,
+)
 
 _MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -88,6 +108,8 @@ class Store:
         return int(after - before)
 
     def save_stories(self, items: Sequence[Story]) -> None:
+        """Upsert stories; their entities, claims and facets are replaced as a whole,
+        since a later run may regroup them."""
         if not items:
             return
         now = _now()
@@ -97,16 +119,12 @@ class Store:
                 "headline": s.headline,
                 "first_published": s.first_published,
                 "last_published": s.last_published,
-                "detail": {
-                    "articles": list(s.articles),
-                    "entities": [asdict(e) for e in s.entities],
-                    "claims": [asdict(c) for c in s.claims],
-                    "facets": [asdict(f) for f in s.facets],
-                },
+                "detail": _story_detail(s),
                 "updated_at": now,
             }
             for s in items
         ]
+        ids = [s.id for s in items]
         with self.engine.begin() as conn:
             stmt = self._upsert(stories)
             stmt = stmt.on_conflict_do_update(
@@ -124,6 +142,33 @@ class Store:
             )
             for chunk in _chunks(rows, 500):
                 conn.execute(stmt, chunk)
+            for table in (entities, claims, quantities, facets):
+                for id_chunk in _id_chunks(ids, 500):
+                    conn.execute(delete(table).where(table.c.story.in_(id_chunk)))
+            for table, child_rows in (
+                (entities, [_entity_row(s.id, e) for s in items for e in s.entities]),
+                (claims, [_claim_row(s.id, c) for s in items for c in s.claims]),
+                (
+                    quantities,
+                    [
+                        _quantity_row(s.id, c.id, n, q)
+                        for s in items
+                        for c in s.claims
+                        for n, q in enumerate(c.quantities)
+                    ],
+                ),
+                (facets, [_facet_row(s.id, f) for s in items for f in s.facets]),
+            ):
+                for chunk in _chunks(child_rows, 500):
+                    conn.execute(insert(table), chunk)
+
+    def load_stories(self, ids: Sequence[str] | None = None) -> list[Story]:
+        """Stories as saved, with entities, claims, facets and brief."""
+        query = select(stories).order_by(stories.c.first_published, stories.c.id)
+        if ids is not None:
+            query = query.where(stories.c.id.in_(list(ids)))
+        with self.engine.connect() as conn:
+            return [_row_story(row._mapping) for row in conn.execute(query)]
 
     def save_errors(self, run_id: int, errors: Iterable[InputError]) -> None:
         rows = [{"run_id": run_id, "input": e.input, "error": e.error} for e in errors]
@@ -132,7 +177,16 @@ class Store:
                 conn.execute(insert(input_errors), rows)
 
     def count(self, table: str) -> int:
-        t = {"articles": articles, "stories": stories, "runs": runs, "errors": input_errors}[table]
+        t = {
+            "articles": articles,
+            "stories": stories,
+            "runs": runs,
+            "errors": input_errors,
+            "entities": entities,
+            "claims": claims,
+            "quantities": quantities,
+            "facets": facets,
+        }[table]
         with self.engine.connect() as conn:
             return int(conn.execute(select(func.count()).select_from(t)).scalar_one())
 
@@ -216,3 +270,95 @@ def _row_article(row: Any) -> Article:
         similarity=row["similarity"],
         story=row["story"],
     )
+
+
+def _id_chunks(ids: Sequence[str], size: int) -> Iterable[list[str]]:
+    for i in range(0, len(ids), size):
+        yield list(ids[i : i + size])
+
+
+def _story_detail(story: Story) -> dict[str, Any]:
+    detail = asdict(story)
+    for name in ("id", "headline", "first_published", "last_published"):
+        detail.pop(name)
+    return detail
+
+
+def _row_story(row: Any) -> Story:
+    data = dict(row["detail"])
+    data.update(
+        id=row["id"],
+        headline=row["headline"],
+        first_published=row["first_published"],
+        last_published=row["last_published"],
+    )
+    return from_dict(Story, data)
+
+
+def _entity_row(story: str, e: Entity) -> dict[str, Any]:
+    return {
+        "id": e.id,
+        "story": story,
+        "name": e.name,
+        "type": e.type,
+        "aliases": list(e.aliases),
+        "articles": list(e.articles),
+    }
+
+
+def _claim_row(story: str, c: Claim) -> dict[str, Any]:
+    moment = published_instant(c.published)
+    # the rest of the claim; quantities have their own table
+    detail = {
+        "via": list(c.via),
+        "hedge": c.hedge,
+        "entities": list(c.entities),
+        "time": None if c.time is None else asdict(c.time),
+    }
+    return {
+        "id": c.id,
+        "story": story,
+        "article": c.article,
+        "start": c.start,
+        "end": c.end,
+        "text": c.text,
+        "claimant": c.claimant,
+        "claimant_name": c.claimant_name,
+        "cue": c.cue,
+        "hedged": int(c.hedged),
+        "origin": c.origin,
+        "copy_of": c.copy_of,
+        "outlet": c.outlet,
+        "published": c.published,
+        "published_ts": None if moment is None else moment.timestamp(),
+        "time_start": c.time.start if c.time else None,
+        "time_end": c.time.end if c.time else None,
+        "detail": detail,
+    }
+
+
+def _quantity_row(story: str, claim: str, n: int, q: Quantity) -> dict[str, Any]:
+    return {
+        "claim": claim,
+        "n": n,
+        "story": story,
+        "text": q.text,
+        "low": q.low,
+        "high": q.high,
+        "approximate": int(q.approximate),
+        "unit": q.unit,
+        "kind": q.kind,
+        "subject": q.subject,
+    }
+
+
+def _facet_row(story: str, f: Facet) -> dict[str, Any]:
+    return {
+        "id": f.id,
+        "story": story,
+        "label": f.label,
+        "status": f.status,
+        "independent_origins": f.independent_origins,
+        "claims": list(f.claims),
+        "detail": asdict(f),
+    }

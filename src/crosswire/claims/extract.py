@@ -1,0 +1,491 @@
+"""Stage 5 itself: turn each story's articles into entities and claims.
+
+One pass per original article: spaCy parses the clean text once (the only heavy
+step), then the rule-based readers run over it: `numbers` for quantity phrases,
+`timex` for time expressions resolved against the article's publication time,
+`attribution` for source, cue and content, NER plus `entities.find_descriptors` for
+mentions. Each sentence that asserts something (a verb, five words) becomes a claim;
+a sentence whose figures come from two claimants ("Zelenskyy put the number at
+4,000, although U.S. estimates were lower at around 1,200") becomes one claim per
+claimant, both with the sentence's offsets.
+
+Syndicated copies are not parsed again: each sentence of the original is looked up
+in the copy and its claims and mentions are shifted there, with `copy_of` naming the
+original claim. Only what the copy adds (or edits) is parsed, as small pieces.
+
+Claimants are resolved per story, after every outlet's mentions are merged into
+entities, so "Seoul's spy agency" in one article and "the NIS" in another are one
+claimant and one origin.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+from crosswire.claims.attribution import Attribution, find_attributions
+from crosswire.claims.entities import (
+    ENTITY_LABELS,
+    Mention,
+    acronym_key,
+    acronyms,
+    find_descriptors,
+    fold,
+    lookup,
+    resolve_entities,
+)
+from crosswire.claims.nlp import load_nlp
+from crosswire.claims.numbers import NumberSpan, find_numbers, quantity_kind
+from crosswire.claims.timex import TimeSpan, find_times
+from crosswire.model import (
+    Article,
+    Claim,
+    Entity,
+    Quantity,
+    Story,
+    TimeRef,
+    outlet_of,
+    published_instant,
+)
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span
+
+# hedges a reader should see flagged; matched on the claim sentence. Modals are matched
+# in lower case only, so the month "May" is not a hedge.
+_HEDGE = re.compile(
+    r"\b(?:(?i:appears?|appeared|seems?|seemed)\s+to|(?i:apparently|reportedly|allegedly|"
+    r"purportedly|presumably|possibly)|(?:is|are|was|were)\s+(?:believed|thought|expected|"
+    r"estimated|understood)\s+to|(?:a|the)\s+(?:reported|alleged|suspected|possible)|"
+    r"unconfirmed|unverified|(?:could|can)\s+not\s+be\s+(?:independently\s+)?"
+    r"(?:verified|confirmed)|may|might|could|likely|it\s+is\s+unclear|rumou?red)\b"
+)
+_PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i"})
+_MIN_WORDS = 5
+# parse pieces a copy adds only when they are long enough to hold a sentence
+_MIN_NOVEL_CHARS = 40
+_NLP_BATCH = 32
+
+
+@dataclass(slots=True)
+class _Draft:
+    """A claim before its story's entities are known: sources are still text spans."""
+
+    k: int
+    start: int
+    end: int
+    text: str
+    source: tuple[int, int] | None = None
+    source_text: str | None = None
+    cue: str | None = None
+    recipient: str | None = None
+    hedge: str | None = None
+    quantities: list[Quantity] = field(default_factory=list)
+    time: TimeRef | None = None
+    copy_of: int | None = None  # k of the original's draft
+
+
+@dataclass(slots=True)
+class _Read:
+    """What one article yields before resolution; offsets index its own text."""
+
+    sentences: list[tuple[int, int]] = field(default_factory=list)
+    drafts: list[_Draft] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+
+
+def extract_claims(stories: Sequence[Story], articles: Sequence[Article]) -> None:
+    """Fill `entities` and `claims` of every story in place."""
+    by_id = {article.id: article for article in articles}
+    members = [by_id[i] for story in stories for i in story.articles if i in by_id]
+    originals = [a for a in members if a.duplicate_of is None or a.duplicate_of not in by_id]
+    reads: dict[str, _Read] = {}
+    nlp = load_nlp()
+    for article, doc in zip(
+        originals, nlp.pipe((a.text for a in originals), batch_size=_NLP_BATCH), strict=True
+    ):
+        reads[article.id] = _read(article, doc, 0)
+
+    copies = [a for a in members if a.id not in reads]
+    novel: list[tuple[Article, int, str]] = []
+    for copy in copies:
+        source = by_id[copy.duplicate_of] if copy.duplicate_of else None
+        if source is None or source.id not in reads:
+            novel.append((copy, 0, copy.text))
+            reads[copy.id] = _Read()
+            continue
+        read, gaps = _map_copy(copy, source, reads[source.id])
+        reads[copy.id] = read
+        novel.extend((copy, start, copy.text[start:end]) for start, end in gaps)
+    docs = nlp.pipe((text for _, _, text in novel), batch_size=_NLP_BATCH)
+    for (copy, offset, _), doc in zip(novel, docs, strict=True):
+        _merge(reads[copy.id], _read(copy, doc, offset))
+
+    for story in stories:
+        ids = [i for i in story.articles if i in reads]
+        _finish_story(story, [by_id[i] for i in ids], reads)
+
+
+def _read(article: Article, doc: Doc, offset: int) -> _Read:
+    """Drafts and mentions of one parsed text (an article, or a piece of a copy at `offset`)."""
+    text = doc.text
+    reference = published_instant(article.published)
+    numbers = find_numbers(text)
+    times = [t for t in find_times(text, reference) if t.interval is not None]
+    attributions = find_attributions(doc)
+    read = _Read()
+    for ent in doc.ents:
+        if ent.label_ in ENTITY_LABELS:
+            read.mentions.append(
+                Mention(
+                    article.id, ent.start_char + offset, ent.end_char + offset, ent.text, ent.label_
+                )
+            )
+    for start, end in find_descriptors(text):
+        read.mentions.append(
+            Mention(article.id, start + offset, end + offset, text[start:end], "ORG", True)
+        )
+    last_sources: dict[str, tuple[int, int, str]] = {}
+    for sent in doc.sents:
+        read.sentences.append((sent.start_char + offset, sent.end_char + offset))
+        if not _asserts(sent):
+            continue
+        s0, s1 = sent.start_char, sent.end_char
+        sent_text = text[s0:s1]
+        sent_atts = [a for a in attributions if s0 <= a.cue.start < s1]
+        sent_nums = [n for n in numbers if s0 <= n.start and n.end <= s1]
+        sent_times = [
+            t
+            for t in times
+            if s0 <= t.start and t.end <= s1 and not any(_overlaps(t, n) for n in sent_nums)
+        ]
+        groups = _group_by_attribution(sent_nums, sent_atts)
+        hedge = _HEDGE.search(sent_text)
+        for attribution, nums in groups:
+            draft = _Draft(
+                k=len(read.drafts),
+                start=s0 + offset,
+                end=s1 + offset,
+                text=sent_text,
+                hedge=hedge.group(0) if hedge else None,
+            )
+            if attribution is not None:
+                _attribute(draft, attribution, offset, last_sources, read.mentions)
+            for number in nums:
+                local = replace(number, start=number.start - s0, end=number.end - s0)
+                kind, subject = quantity_kind(sent_text, local)
+                draft.quantities.append(_quantity(number, kind, subject, offset))
+            time = _claim_time(sent_times, attribution, nums)
+            if time is not None and time.interval is not None:
+                draft.time = TimeRef(time.text, time.interval[0], time.interval[1], time.value)
+            read.drafts.append(draft)
+    return read
+
+
+def _asserts(sent: Span) -> bool:
+    words = sum(1 for token in sent if token.is_alpha)
+    if words < _MIN_WORDS or sent.text.rstrip().endswith("?"):
+        return False
+    return any(token.pos_ in {"VERB", "AUX"} for token in sent)
+
+
+def _overlaps(a: TimeSpan, b: NumberSpan) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def _group_by_attribution(
+    numbers: Sequence[NumberSpan], attributions: Sequence[Attribution]
+) -> list[tuple[Attribution | None, list[NumberSpan]]]:
+    """One group per claimant in the sentence: each figure goes to the attribution whose
+    content holds it, else to the nearest cue; a sentence with no figures takes its
+    first attribution (the main one), one with no attribution is the outlet's own."""
+    if not attributions:
+        return [(None, list(numbers))]
+    if not numbers:
+        return [(attributions[0], [])]
+    groups: dict[int, list[NumberSpan]] = {}
+    for number in numbers:
+        holders = [
+            i
+            for i, a in enumerate(attributions)
+            if a.content is not None and a.content.start <= number.start < a.content.end
+        ]
+        if holders:
+            # the innermost content is the nearest claimant: "X said Y estimated N"
+            best = min(holders, key=lambda i: _length(attributions[i]))
+        else:
+            best = min(
+                range(len(attributions)),
+                key=lambda i: abs(attributions[i].cue.start - number.start),
+            )
+        groups.setdefault(best, []).append(number)
+    return [(attributions[i], groups[i]) for i in sorted(groups)]
+
+
+def _length(attribution: Attribution) -> int:
+    content = attribution.content
+    return content.end - content.start if content is not None else 1 << 30
+
+
+def _attribute(
+    draft: _Draft,
+    attribution: Attribution,
+    offset: int,
+    last_sources: dict[str, tuple[int, int, str]],
+    mentions: Sequence[Mention],
+) -> None:
+    """Set source, cue and recipient; "he" and "the official" point back to who they name."""
+    source = attribution.source or attribution.via
+    if source is None:
+        # a cue with nobody behind it ("is expected to") is a hedge, not an attribution
+        return
+    draft.cue = attribution.cue.text
+    if attribution.recipient is not None:
+        draft.recipient = attribution.recipient.text
+    start, end, text = source.start + offset, source.end + offset, source.text
+    words = text.lower().split()
+    head = _head(words)
+    if text.lower() in _PRONOUNS:
+        person = [m for m in mentions if m.label == "PERSON" and m.end <= start]
+        if text.lower() in {"he", "she"} and person:
+            start, end, text = person[-1].start, person[-1].end, person[-1].text
+        elif head in last_sources:
+            start, end, text = last_sources[head]
+    elif words and words[0] in {"the", "this", "that"} and head in last_sources:
+        start, end, text = last_sources[head]
+    else:
+        last_sources[head] = (start, end, text)
+    draft.source, draft.source_text = (start, end), text
+
+
+_PREPOSITIONS = frozenset({"from", "of", "at", "with", "in", "for", "on", "to", "who", "that"})
+
+
+def _head(words: Sequence[str]) -> str:
+    """The head noun of a source phrase, near enough: the last word before a preposition
+    or relative clause ("an official from Seoul's agency" -> "official")."""
+    for i, word in enumerate(words):
+        if i and word in _PREPOSITIONS:
+            return words[i - 1].strip(",")
+    return words[-1].strip(",") if words else ""
+
+
+def _quantity(number: NumberSpan, kind: str | None, subject: str | None, offset: int) -> Quantity:
+    return Quantity(
+        text=number.text,
+        low=number.low,
+        high=number.high,
+        kind=kind,
+        approximate=number.approximate,
+        unit=number.unit,
+        subject=subject,
+        start=number.start + offset,
+        end=number.end + offset,
+    )
+
+
+def _claim_time(
+    times: Sequence[TimeSpan], attribution: Attribution | None, numbers: Sequence[NumberSpan]
+) -> TimeSpan | None:
+    """The time the claim is about: inside the attributed content if any (not when it was
+    said), else in the sentence; nearest to the figures when there are several."""
+    pool = list(times)
+    content = attribution.content if attribution is not None else None
+    if content is not None:
+        inside = [t for t in pool if content.start <= t.start and t.end <= content.end]
+        pool = inside or pool
+    if not pool:
+        return None
+    if numbers:
+        anchor = numbers[0].start
+        return min(pool, key=lambda t: abs(t.start - anchor))
+    return pool[0]
+
+
+def _map_copy(copy: Article, original: Article, read: _Read) -> tuple[_Read, list[tuple[int, int]]]:
+    """Shift the original's drafts and mentions onto the copy, sentence by sentence.
+
+    Returns the mapped read and the stretches of the copy no original sentence covers.
+    """
+    mapped = _Read()
+    covered: list[tuple[int, int]] = []
+    cursor = 0
+    for s0, s1 in read.sentences:
+        sentence = original.text[s0:s1]
+        at = copy.text.find(sentence, cursor)
+        if at < 0:
+            at = copy.text.find(sentence)
+        if at < 0:
+            continue
+        delta = at - s0
+        cursor = max(cursor, at + len(sentence))
+        covered.append((at, at + len(sentence)))
+        mapped.sentences.append((at, at + len(sentence)))
+        for draft in read.drafts:
+            if s0 <= draft.start < s1:
+                mapped.drafts.append(_shift_draft(draft, delta, len(mapped.drafts)))
+        mapped.mentions.extend(
+            Mention(copy.id, m.start + delta, m.end + delta, m.text, m.label, m.descriptor)
+            for m in read.mentions
+            if s0 <= m.start < s1
+        )
+    return mapped, _gaps(copy.text, covered)
+
+
+def _shift_draft(draft: _Draft, delta: int, k: int) -> _Draft:
+    return replace(
+        draft,
+        k=k,
+        start=draft.start + delta,
+        end=draft.end + delta,
+        source=(draft.source[0] + delta, draft.source[1] + delta) if draft.source else None,
+        quantities=[replace(q, start=q.start + delta, end=q.end + delta) for q in draft.quantities],
+        copy_of=draft.k,
+    )
+
+
+def _gaps(text: str, covered: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    gaps: list[tuple[int, int]] = []
+    cursor = 0
+    for start, end in [*sorted(covered), (len(text), len(text))]:
+        piece = text[cursor:start]
+        if start > cursor and sum(ch.isalpha() for ch in piece) >= _MIN_NOVEL_CHARS:
+            # trimmed, so that a claim sentence never carries the blank lines around it
+            lead = len(piece) - len(piece.lstrip())
+            gaps.append((cursor + lead, cursor + len(piece.rstrip())))
+        cursor = max(cursor, end)
+    return gaps
+
+
+def _merge(into: _Read, extra: _Read) -> None:
+    """Add a parsed piece of a copy; its drafts continue the copy's numbering."""
+    into.sentences.extend(extra.sentences)
+    into.mentions.extend(extra.mentions)
+    for draft in extra.drafts:
+        draft.k = len(into.drafts)
+        into.drafts.append(draft)
+    into.drafts.sort(key=lambda d: (d.start, d.k))
+
+
+def _finish_story(story: Story, articles: Sequence[Article], reads: dict[str, _Read]) -> None:
+    mentions = [m for a in articles for m in reads[a.id].mentions]
+    entities, index = resolve_entities(mentions, story.id)
+    by_entity = {entity.id: entity for entity in entities}
+    story.entities = entities
+    claims: list[Claim] = []
+    for article in articles:
+        read = reads[article.id]
+        article_mentions = [m for m in mentions if m.article == article.id]
+        wire = article.original_source
+        outlet = outlet_of(article)
+        for draft in read.drafts:
+            claim_id = f"{article.id}-c{draft.k}"
+            claimant, claimant_name = _claimant(
+                draft, article.id, article_mentions, index, entities
+            )
+            if claimant is not None and claimant in by_entity:
+                claimant_name = by_entity[claimant].name
+            own = claimant is None
+            if own:
+                claimant = claimant_name = wire or outlet
+            chain = [claimant_name or outlet]
+            if draft.recipient:
+                chain.append(draft.recipient)
+            if wire:
+                chain.append(wire)
+            chain.append(outlet)
+            original_article = article.duplicate_of
+            claims.append(
+                Claim(
+                    id=claim_id,
+                    article=article.id,
+                    text=draft.text,
+                    start=draft.start,
+                    end=draft.end,
+                    claimant=claimant,
+                    claimant_name=claimant_name,
+                    via=_dedupe_chain(chain),
+                    cue=draft.cue,
+                    hedged=draft.hedge is not None,
+                    hedge=draft.hedge,
+                    quantities=draft.quantities,
+                    time=draft.time,
+                    entities=sorted(
+                        {
+                            index[(m.article, m.start, m.end)]
+                            for m in article_mentions
+                            if draft.start <= m.start < draft.end
+                            and (m.article, m.start, m.end) in index
+                        }
+                    ),
+                    outlet=outlet,
+                    published=article.published,
+                    origin=f"outlet:{claimant}" if own else claimant,
+                    copy_of=(
+                        f"{original_article}-c{draft.copy_of}"
+                        if draft.copy_of is not None and original_article
+                        else None
+                    ),
+                )
+            )
+    story.claims = claims
+
+
+def _claimant(
+    draft: _Draft,
+    article_id: str,
+    mentions: Sequence[Mention],
+    index: dict[tuple[str, int, int], str],
+    entities: Sequence[Entity],
+) -> tuple[str | None, str | None]:
+    """The entity behind a source span, or the phrase itself when it names several.
+
+    "Ukrainian President Volodymyr Zelenskyy" is the person; "an official from the
+    NIS" is the agency; "U.S., South Korean and Ukraine intelligence officials"
+    names three countries, so the phrase stands as the claimant.
+    """
+    if draft.source is None:
+        return None, None
+    start, end = draft.source
+    inside = [
+        m
+        for m in mentions
+        if start <= m.start and m.end <= end and (m.article, m.start, m.end) in index
+    ]
+    if not inside:
+        named = lookup(entities, draft.source_text or "")
+        if named is not None:
+            return named.id, draft.source_text
+        return draft.source_text, draft.source_text
+    # a descriptor covering the whole phrase ("Seoul's spy agency") beats the place in it
+    inside.sort(key=lambda m: m.end - m.start, reverse=True)
+    if inside[0].descriptor:
+        return index[(article_id, inside[0].start, inside[0].end)], draft.source_text
+    ids = {index[(m.article, m.start, m.end)]: m.label for m in inside}
+    for label in ("PERSON", "ORG"):
+        chosen = [i for i, lab in ids.items() if lab == label]
+        if len(chosen) == 1:
+            return chosen[0], draft.source_text
+    if len(ids) == 1:
+        return next(iter(ids)), draft.source_text
+    return draft.source_text, draft.source_text
+
+
+def _same_name(a: str, b: str) -> bool:
+    if fold(a) == fold(b):
+        return True
+    key_a, key_b = acronym_key(a), acronym_key(b)
+    return (key_a is not None and key_a in acronyms(b)) or (
+        key_b is not None and key_b in acronyms(a)
+    )
+
+
+def _dedupe_chain(chain: Sequence[str]) -> list[str]:
+    """Drop a link that names the one before it (told AFP, credited AFP, printed by AFP)."""
+    out: list[str] = []
+    for link in chain:
+        if not out or not _same_name(out[-1], link):
+            out.append(link)
+    return out

@@ -1,0 +1,832 @@
+"""Line up a story's comparable claims into facets and judge each one.
+
+A *mention* is one usable quantity of one claim (a figure with a known kind or unit).
+Mentions fall into facets by kind family (killed / injured / killed or wounded /
+casualties are one "casualties" family, soldiers / troops / forces one "troops"
+family, ...), increment vs total ("an additional 1,000" never joins a total), subject
+(qualifier words such as "North Korean" must overlap when both are known) and time:
+
+* two known time intervals must overlap, except that day-level references (at most
+  7 days long) within 7 days of each other join: in a developing story they usually date
+  a report of a running tally ("on Tuesday", "on Friday"), not two different events;
+* a mention with unknown time or subject joins the compatible facet whose values it
+  agrees with, else the one with most origins, else the earliest; facets are built from
+  the most specific mentions first so the unknown ones have something to join.
+
+Claims without usable quantities are event assertions: grouped greedily (average
+linkage) when the Jaccard similarity of their content words plus entity ids is at least
+0.3 with at least 3 shared features, i.e. about a third of what they say in common.
+
+Values are intervals; an approximate value ("about", "around") stands for +-8 %, so two
+approximate figures agree when within about 16 % of each other and an approximate and
+an exact one within 8 %. Status: one independent origin -> `single-source`; else
+`conflicting` if two origins' current values of the same kind (or a component above
+another origin's total) are incompatible, `agreed` if some pair of origins gives
+compatible values of the same kind, otherwise `complementary`. A partitive figure ("five of
+the dead") only conflicts when it exceeds another origin's whole. An origin's current
+value is its newest (unknown publication time counts as oldest); its older values are
+`Revision`s, never conflicts. A later claim worded as an update ("rose to", "climbed
+to") supersedes earlier values of other origins as well. Syndicated copies (`copy_of`)
+are grouped through their original and never counted as an origin of their own.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from itertools import pairwise
+
+from crosswire.model import (
+    Claim,
+    Derived,
+    Facet,
+    FacetStatus,
+    Origin,
+    Quantity,
+    Revision,
+    published_instant,
+)
+
+APPROX_TOLERANCE = 0.08  # half-width of an approximate value, relative
+EVENT_JACCARD = 0.3
+EVENT_MIN_SHARED = 3
+DAY_SLACK = 7  # days: short time references this close still describe one tally
+LABEL_MAX = 80
+
+_CASUALTY_KINDS = {
+    "killed": "killed",
+    "dead": "killed",
+    "death": "killed",
+    "deaths": "killed",
+    "died": "killed",
+    "fatalities": "killed",
+    "drowned": "killed",
+    "injured": "injured",
+    "wounded": "injured",
+    "injuries": "injured",
+    "hurt": "injured",
+    "killed or wounded": "total",
+    "killed and wounded": "total",
+    "killed or injured": "total",
+    "killed and injured": "total",
+    "dead or wounded": "total",
+    "dead and wounded": "total",
+    "dead or injured": "total",
+    "casualties": "total",
+    "casualty": "total",
+}
+_FAMILY_ALIASES = {
+    "soldiers": "troops",
+    "soldier": "troops",
+    "troop": "troops",
+    "forces": "troops",
+    "personnel": "troops",
+    "servicemen": "troops",
+    "fighters": "troops",
+    "arrests": "arrested",
+    "arrest": "arrested",
+    "detained": "arrested",
+    "detentions": "arrested",
+    "evacuees": "evacuated",
+    "evacuations": "evacuated",
+    "percentage": "percent",
+    "%": "percent",
+}
+_FAMILY_NOUN = {
+    "troops": "troops",
+    "arrested": "arrests",
+    "evacuated": "people evacuated",
+    "money": "amount",
+    "percent": "share",
+}
+_CASUALTY_NOUN = {
+    frozenset({"killed"}): "deaths",
+    frozenset({"injured"}): "injuries",
+}
+# durations and clock times say when or how long, rarely the figure a story disputes
+_NOT_FIGURES = {
+    "second",
+    "minute",
+    "hour",
+    "day",
+    "week",
+    "month",
+    "year",
+    "decade",
+    "time",
+    "gmt",
+    "utc",
+}
+# families whose kind says what is counted; any other kind is a bare head noun ("people",
+# "kilometres") that many different facts share, so its mentions must also share context
+_CORE_FAMILIES = {"casualties", "troops", "arrested", "evacuated", "missing", "money", "percent"}
+CONTEXT_MIN_SHARED = 2
+_MILITARY = {"soldier", "troop", "force", "personnel", "serviceman", "servicemen", "fighter"}
+_CIVILIAN = {"civilian", "resident", "passenger", "tourist", "villager"}
+_GENERIC = {"people", "person", "persons", "individual", "men", "women", "member", "number"}
+_DELTA_RE = re.compile(r"\b(?:additional|another|further|extra)\s+(?:[a-z]+\s+)?$")
+_DELTA_SUBJECT_RE = re.compile(r"\b(?:additional|another|further|extra)\b", re.IGNORECASE)
+# "Five of the dead", "1,600 of its 3,400 employees": a part, bounded by the whole only
+_PARTITIVE_RE = re.compile(r"\s*of\s+(?:the|its|their|those|these|them)\b", re.IGNORECASE)
+_UPDATE_RE = re.compile(
+    r"\b(?:rose|risen|rises|rising|climbed|climbs|increased|jumped|mounted|grew)\s+to\b"
+    r"|\b(?:updated|revised|new)\s+(?:death\s+)?toll\b",
+    re.IGNORECASE,
+)
+_WORD_RE = re.compile(r"[A-Za-z][A-Za-z'\u2019-]*")
+_REPORTING = {
+    "say",
+    "said",
+    "says",
+    "told",
+    "tell",
+    "add",
+    "added",
+    "report",
+    "reported",
+    "according",
+    "state",
+    "stated",
+    "announce",
+    "announced",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+}
+
+
+def _stop_words() -> frozenset[str]:
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS)
+
+
+_STOP = _stop_words()
+
+
+# ---------------------------------------------------------------- claims and mentions
+
+
+@dataclass(slots=True)
+class ClaimInfo:
+    """A claim with what grouping needs: its story position, root original and origin."""
+
+    claim: Claim
+    index: int
+    root: str
+    origin: str
+    outlet: str | None
+    instant: datetime | None
+    update: bool
+
+    def time_key(self) -> tuple[int, float, int]:
+        """Earliest first, unknown publication time last, story order breaking ties."""
+        if self.instant is None:
+            return (1, 0.0, self.index)
+        return (0, self.instant.timestamp(), self.index)
+
+
+@dataclass(slots=True)
+class Mention:
+    """One usable quantity of one (root) claim."""
+
+    info: ClaimInfo
+    quantity: Quantity
+    family: str
+    subkind: str
+    unit: str | None
+    delta: bool
+    head: str  # "military", "civilian", "generic"
+    qualifiers: frozenset[str]
+    qualifier_text: str
+    time: tuple[date, date] | None
+    context: frozenset[str] = frozenset()
+    partial: bool = False
+
+
+@dataclass(slots=True)
+class FacetBuild:
+    """A facet under construction: its claims (roots and copies) and its mentions."""
+
+    infos: list[ClaimInfo]
+    mentions: list[Mention] = field(default_factory=list)
+    family: str | None = None
+    delta: bool = False
+    tokens: list[frozenset[str]] = field(default_factory=list)  # event facets
+    facet: Facet | None = None
+
+    @property
+    def first_index(self) -> int:
+        return min(i.index for i in self.infos)
+
+
+def claim_infos(claims: Sequence[Claim]) -> list[ClaimInfo]:
+    """Infos in story order; copies point at their root original, whose origin they share."""
+    by_id = {c.id: c for c in claims}
+
+    def root_of(claim: Claim) -> Claim:
+        seen = {claim.id}
+        while claim.copy_of and claim.copy_of in by_id and claim.copy_of not in seen:
+            claim = by_id[claim.copy_of]
+            seen.add(claim.id)
+        return claim
+
+    infos = []
+    for index, claim in enumerate(claims):
+        root = root_of(claim)
+        origin = root.origin or claim.origin or root.claimant or root.outlet or root.article
+        infos.append(
+            ClaimInfo(
+                claim=claim,
+                index=index,
+                root=root.id,
+                origin=origin,
+                outlet=claim.outlet,
+                instant=published_instant(claim.published),
+                update=bool(_UPDATE_RE.search(claim.text)),
+            )
+        )
+    return infos
+
+
+def family_of(quantity: Quantity) -> tuple[str, str] | None:
+    """(family, subkind) of a quantity, or None when it says nothing comparable."""
+    kind = (quantity.kind or "").strip().lower()
+    unit = quantity.unit
+    if not kind:
+        if unit == "%":
+            return ("percent", "percent")
+        if unit and len(unit) == 3 and unit.isalpha() and unit.isupper():
+            return ("money", "money")
+        return None
+    if kind in _CASUALTY_KINDS:
+        return ("casualties", _CASUALTY_KINDS[kind])
+    kind = _FAMILY_ALIASES.get(kind, kind)
+    if kind.endswith("s") and not kind.endswith("ss") and len(kind) > 4 and kind != "troops":
+        kind = kind[:-1]
+    if kind in _NOT_FIGURES:
+        return None
+    return (kind, kind)
+
+
+def _singular(word: str) -> str:
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def _subject(subject: str | None) -> tuple[str, frozenset[str], str]:
+    """Head class, qualifier set and qualifier text ("North Korean") of a subject phrase.
+
+    Only words before the head noun qualify it: "soldiers from the reclusive state" has
+    no qualifier a comparison could trip over.
+    """
+    if not subject:
+        return ("generic", frozenset(), "")
+    head = "generic"
+    kept: list[str] = []
+    for raw in _WORD_RE.findall(subject):
+        word = raw[:-2] if raw.endswith(("'s", "\u2019s")) else raw
+        low = _singular(word.lower())
+        if low in _MILITARY or word.lower() in _MILITARY:
+            head = "military"
+            break
+        if low in _CIVILIAN:
+            head = "civilian"
+            break
+        if low in _GENERIC or word.lower() in _GENERIC:
+            break
+        if low not in _STOP and not _DELTA_SUBJECT_RE.fullmatch(low):
+            # "North Koreans" as a noun names the same people as "North Korean soldiers"
+            kept.append(word[:-1] if word[:1].isupper() and word.endswith("ans") else word)
+    return (head, frozenset(_singular(w.lower()) for w in kept), " ".join(kept))
+
+
+def _date(value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+def _time(claim: Claim) -> tuple[date, date] | None:
+    if claim.time is None:
+        return None
+    start, end = _date(claim.time.start), _date(claim.time.end)
+    if start is None and end is None:
+        return None
+    return (start or date.min, end or date.max)
+
+
+def _is_delta(claim: Claim, quantity: Quantity) -> bool:
+    if quantity.subject and _DELTA_SUBJECT_RE.search(quantity.subject):
+        return True
+    offset = quantity.start - claim.start
+    if not 0 <= offset <= len(claim.text) or claim.text[offset:].find(quantity.text) != 0:
+        offset = claim.text.find(quantity.text)
+    if offset < 0:
+        return False
+    return bool(_DELTA_RE.search(claim.text[max(0, offset - 40) : offset].lower()))
+
+
+def _is_partial(claim: Claim, quantity: Quantity) -> bool:
+    offset = claim.text.find(quantity.text, max(0, quantity.start - claim.start))
+    if offset < 0:
+        offset = claim.text.find(quantity.text)
+    return offset >= 0 and bool(_PARTITIVE_RE.match(claim.text, offset + len(quantity.text)))
+
+
+def mentions_of(info: ClaimInfo) -> list[Mention]:
+    out = []
+    for quantity in info.claim.quantities:
+        fam = family_of(quantity)
+        if fam is None or (quantity.low is None and quantity.high is None):
+            continue
+        head, qualifiers, text = _subject(quantity.subject)
+        out.append(
+            Mention(
+                info=info,
+                quantity=quantity,
+                family=fam[0],
+                subkind=fam[1],
+                unit=quantity.unit,
+                delta=_is_delta(info.claim, quantity),
+                head=head,
+                qualifiers=qualifiers,
+                qualifier_text=text,
+                time=_time(info.claim),
+                context=_context(info, fam[0]),
+                partial=_is_partial(info.claim, quantity),
+            )
+        )
+    return out
+
+
+def _context(info: ClaimInfo, family: str) -> frozenset[str]:
+    if family in _CORE_FAMILIES:
+        return frozenset()
+    return event_tokens(info) - {family, _stem(family)}
+
+
+def _context_compatible(mention: Mention, members: list[Mention]) -> bool:
+    """A bare-noun figure joins only a facet whose sentences share words with its own."""
+    if mention.family in _CORE_FAMILIES:
+        return True
+    return any(len(mention.context & m.context) >= CONTEXT_MIN_SHARED for m in members)
+
+
+# ---------------------------------------------------------------- compatibility
+
+
+def interval(quantity: Quantity) -> tuple[float, float]:
+    """The range a figure stands for, approximate ones widened by the tolerance."""
+    low = float("-inf") if quantity.low is None else quantity.low
+    high = float("inf") if quantity.high is None else quantity.high
+    if quantity.approximate:
+        low -= abs(low) * APPROX_TOLERANCE if quantity.low is not None else 0.0
+        high += abs(high) * APPROX_TOLERANCE if quantity.high is not None else 0.0
+    return (low, high)
+
+
+def _overlap(a: tuple[float, float], b: tuple[float, float]) -> bool:
+    return max(a[0], b[0]) <= min(a[1], b[1])
+
+
+def time_compatible(a: tuple[date, date] | None, b: tuple[date, date] | None) -> bool:
+    if a is None or b is None:
+        return True
+    if a[0] <= b[1] and b[0] <= a[1]:
+        return True
+    short = (a[1] - a[0]).days <= DAY_SLACK and (b[1] - b[0]).days <= DAY_SLACK
+    gap = (b[0] - a[1]).days if a[1] < b[0] else (a[0] - b[1]).days
+    return short and gap <= DAY_SLACK
+
+
+def _subject_compatible(a: Mention, b: Mention) -> bool:
+    if a.head != b.head and "generic" not in (a.head, b.head):
+        return False
+    return not a.qualifiers or not b.qualifiers or bool(a.qualifiers & b.qualifiers)
+
+
+def _comparable(a: Mention, b: Mention) -> bool:
+    return a.subkind == b.subkind and a.unit == b.unit
+
+
+def _agreement(mention: Mention, members: Iterable[Mention]) -> int:
+    """1 if the mention agrees with some comparable member, -1 if it only conflicts, else 0."""
+    result = 0
+    span = interval(mention.quantity)
+    for other in members:
+        if _comparable(mention, other):
+            if _overlap(span, interval(other.quantity)):
+                return 1
+            result = -1
+    return result
+
+
+# ---------------------------------------------------------------- grouping
+
+
+def _group_mentions(mentions: list[Mention]) -> list[FacetBuild]:
+    builds: list[FacetBuild] = []
+    by_key: dict[tuple[str, bool], list[FacetBuild]] = defaultdict(list)
+    order = sorted(
+        mentions,
+        key=lambda m: (m.time is None, not m.qualifiers, m.info.index, m.quantity.start),
+    )
+    for mention in order:
+        candidates = by_key[(mention.family, mention.delta)]
+        best: FacetBuild | None = None
+        best_score: tuple[int, int, int] | None = None
+        for build in candidates:
+            members = build.mentions
+            if not all(
+                time_compatible(mention.time, m.time) and _subject_compatible(mention, m)
+                for m in members
+            ) or not _context_compatible(mention, members):
+                continue
+            score = (
+                _agreement(mention, members),
+                len({m.info.origin for m in members}),
+                -build.first_index,
+            )
+            if best_score is None or score > best_score:
+                best, best_score = build, score
+        if best is None:
+            best = FacetBuild(infos=[], family=mention.family, delta=mention.delta)
+            builds.append(best)
+            candidates.append(best)
+        best.mentions.append(mention)
+        if all(i is not mention.info for i in best.infos):
+            best.infos.append(mention.info)
+    return builds
+
+
+def event_tokens(info: ClaimInfo) -> frozenset[str]:
+    """Content words (crudely stemmed) and entity ids of a claim, minus reporting verbs."""
+    tokens: set[str] = set()
+    for raw in _WORD_RE.findall(info.claim.text):
+        word = raw.lower().replace("\u2019", "'")
+        if word.endswith("'s"):
+            word = word[:-2]
+        if word in _STOP or word in _REPORTING or len(word) < 3:
+            continue
+        tokens.add(_stem(word))
+    tokens.update(f"@{entity}" for entity in info.claim.entities)
+    return frozenset(tokens)
+
+
+def _stem(word: str) -> str:
+    for suffix, repl in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)] + repl
+    return word
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> tuple[float, int]:
+    shared = len(a & b)
+    union = len(a) + len(b) - shared
+    return (shared / union if union else 0.0, shared)
+
+
+def _group_events(infos: list[ClaimInfo]) -> list[FacetBuild]:
+    builds: list[FacetBuild] = []
+    postings: dict[str, set[int]] = defaultdict(set)
+    for info in infos:
+        tokens = event_tokens(info)
+        candidates = sorted({b for t in tokens for b in postings.get(t, ())})
+        best, best_sim = -1, 0.0
+        for b in candidates:
+            build = builds[b]
+            sims = [_jaccard(tokens, other) for other in build.tokens]
+            mean = sum(s for s, _ in sims) / len(sims)
+            if (
+                mean >= EVENT_JACCARD
+                and max(n for _, n in sims) >= EVENT_MIN_SHARED
+                and mean > best_sim
+            ):
+                best, best_sim = b, mean
+        if best < 0:
+            best = len(builds)
+            builds.append(FacetBuild(infos=[]))
+        builds[best].infos.append(info)
+        builds[best].tokens.append(tokens)
+        for token in tokens:
+            postings[token].add(best)
+    return builds
+
+
+def group_claims(claims: Sequence[Claim]) -> list[FacetBuild]:
+    """Facet builds in order of their first claim; copies sit in their original's facets."""
+    infos = claim_infos(claims)
+    roots = [i for i in infos if i.root == i.claim.id]
+    copies: dict[str, list[ClaimInfo]] = defaultdict(list)
+    for info in infos:
+        if info.root != info.claim.id:
+            copies[info.root].append(info)
+    mentions: list[Mention] = []
+    events: list[ClaimInfo] = []
+    for info in roots:
+        found = mentions_of(info)
+        if found:
+            mentions.extend(found)
+        else:
+            events.append(info)
+    builds = _group_mentions(mentions) + _group_events(events)
+    for build in builds:
+        for root in list(build.infos):
+            build.infos.extend(copies.get(root.claim.id, ()))
+        build.infos.sort(key=lambda i: i.index)
+    builds.sort(key=lambda b: b.first_index)
+    return builds
+
+
+# ---------------------------------------------------------------- judging
+
+
+def _value_key(mention: Mention) -> tuple[float | None, float | None, bool]:
+    q = mention.quantity
+    return (q.low, q.high, q.approximate)
+
+
+def _current(mentions: list[Mention]) -> list[Mention]:
+    """Each origin's newest value per kind, minus values a later update supersedes."""
+    latest: dict[tuple[str, str, str | None], list[Mention]] = {}
+    for mention in sorted(mentions, key=lambda m: m.info.time_key()):
+        key = (mention.info.origin, mention.subkind, mention.unit)
+        held = latest.get(key)
+        # an unknown time sorts last, but counts as oldest: never let it replace a dated value
+        if held and mention.info.instant is None and held[0].info.instant is not None:
+            continue
+        if held and held[0].info.time_key()[:2] == mention.info.time_key()[:2]:
+            held.append(mention)
+        else:
+            latest[key] = [mention]
+    current = [m for group in latest.values() for m in group]
+    updates: dict[tuple[str, str | None], datetime] = {}
+    for m in current:
+        if m.info.update and m.info.instant is not None:
+            key2 = (m.subkind, m.unit)
+            if key2 not in updates or m.info.instant > updates[key2]:
+                updates[key2] = m.info.instant
+    return [
+        m
+        for m in current
+        if not (
+            (m.subkind, m.unit) in updates
+            and m.info.instant is not None
+            and m.info.instant < updates[(m.subkind, m.unit)]
+        )
+    ]
+
+
+def _fmt(value: float) -> str:
+    return f"{int(value):,}" if float(value).is_integer() else f"{value:,}"
+
+
+def _derived(current: list[Mention]) -> list[tuple[Derived, Mention]]:
+    """Per origin, killed + injured as a total when the origin gives no total itself."""
+    by_origin: dict[str, dict[str, list[Mention]]] = defaultdict(lambda: defaultdict(list))
+    for m in current:
+        if m.family == "casualties":
+            by_origin[m.info.origin][m.subkind].append(m)
+    out = []
+    for origin in sorted(by_origin):
+        parts = by_origin[origin]
+        if "total" in parts or not parts.get("killed") or not parts.get("injured"):
+            continue
+        killed, injured = parts["killed"][0], parts["injured"][0]
+        if killed.unit != injured.unit:
+            continue
+        qk, qi = killed.quantity, injured.quantity
+        low = None if qk.low is None or qi.low is None else qk.low + qi.low
+        high = None if qk.high is None or qi.high is None else qk.high + qi.high
+        approximate = qk.approximate or qi.approximate
+        shown = low if low is not None else high
+        text = ("about " if approximate else "") + (_fmt(shown) if shown is not None else "?")
+        claims = sorted({killed.info.claim.id, injured.info.claim.id})
+        derived = Derived(
+            text=f"{text} killed or wounded",
+            low=low,
+            high=high,
+            kind="killed or wounded",
+            claims=claims,
+            note=(
+                f"derived: {origin}'s {qk.text} killed plus {qi.text} injured "
+                f"(claims {', '.join(claims)})"
+            ),
+        )
+        quantity = Quantity(
+            text=text, low=low, high=high, kind="killed or wounded", approximate=approximate
+        )
+        proxy = Mention(
+            info=killed.info,
+            quantity=quantity,
+            family="casualties",
+            subkind="total",
+            unit=killed.unit,
+            delta=killed.delta,
+            head=killed.head,
+            qualifiers=killed.qualifiers,
+            qualifier_text=killed.qualifier_text,
+            time=killed.time,
+        )
+        out.append((derived, proxy))
+    return out
+
+
+def judge(mentions: list[Mention], origins: set[str]) -> FacetStatus:
+    """Status of a quantity facet from its mentions and all its claims' origins."""
+    if len(origins) < 2:
+        return "single-source"
+    current = _current(mentions)
+    current += [proxy for _, proxy in _derived(current)]
+    agreed = False
+    for i, a in enumerate(current):
+        span_a = interval(a.quantity)
+        for b in current[i + 1 :]:
+            if a.info.origin == b.info.origin or a.unit != b.unit:
+                continue
+            span_b = interval(b.quantity)
+            if a.subkind == b.subkind and (a.partial or b.partial):
+                part, whole = (span_a, span_b) if a.partial else (span_b, span_a)
+                if not (a.partial and b.partial) and part[0] > whole[1]:
+                    return "conflicting"
+            elif a.subkind == b.subkind:
+                if _overlap(span_a, span_b):
+                    agreed = True
+                else:
+                    return "conflicting"
+            elif {a.subkind, b.subkind} in ({"killed", "total"}, {"injured", "total"}):
+                part, total = (span_a, span_b) if b.subkind == "total" else (span_b, span_a)
+                if part[0] > total[1]:
+                    return "conflicting"
+    return "agreed" if agreed else "complementary"
+
+
+def revisions(mentions: list[Mention]) -> list[Revision]:
+    """An origin's dated values of one kind that changed from one publication time to a later."""
+    by_key: dict[tuple[str, str, str | None], list[Mention]] = defaultdict(list)
+    for m in mentions:
+        if m.info.instant is not None:
+            by_key[(m.info.origin, m.subkind, m.unit)].append(m)
+    out = []
+    for key in sorted(by_key, key=lambda k: (k[0], k[1], k[2] or "")):
+        series = sorted(by_key[key], key=lambda m: m.info.time_key())
+        for old, new in pairwise(series):
+            if old.info.instant == new.info.instant or _value_key(old) == _value_key(new):
+                continue
+            out.append(
+                Revision(
+                    origin=key[0],
+                    old_claim=old.info.claim.id,
+                    new_claim=new.info.claim.id,
+                    old_value=old.quantity.text,
+                    new_value=new.quantity.text,
+                    old_published=old.info.claim.published,
+                    new_published=new.info.claim.published,
+                )
+            )
+    return out
+
+
+def origins_of(infos: list[ClaimInfo]) -> list[Origin]:
+    """Each origin with its claims, who carried it first and who repeated it, in time order."""
+    grouped: dict[str, list[ClaimInfo]] = defaultdict(list)
+    for info in infos:
+        grouped[info.origin].append(info)
+    out = []
+    for name, members in grouped.items():
+        timed = sorted(members, key=lambda i: i.time_key())
+        first = timed[0]
+        repeated: list[str] = []
+        for info in timed[1:]:
+            if info.outlet and info.outlet != first.outlet and info.outlet not in repeated:
+                repeated.append(info.outlet)
+        out.append(
+            Origin(
+                name=name,
+                claims=[i.claim.id for i in sorted(members, key=lambda i: i.index)],
+                first_claim=first.claim.id,
+                first_outlet=first.outlet,
+                first_published=first.claim.published,
+                repeated_by=repeated,
+                label=first.claim.claimant_name or name.removeprefix("outlet:"),
+            )
+        )
+    out.sort(key=lambda o: next(i.time_key() for i in infos if i.claim.id == o.first_claim))
+    return out
+
+
+def status_of(build: FacetBuild, keep: set[str] | None = None) -> FacetStatus:
+    """A build's status, optionally over only the claims whose ids are in `keep`."""
+    infos = [i for i in build.infos if keep is None or i.claim.id in keep]
+    origins = {i.origin for i in infos}
+    if build.family is None:
+        return "single-source" if len(origins) < 2 else "agreed"
+    mentions = [m for m in build.mentions if keep is None or m.info.claim.id in keep]
+    return judge(mentions, origins)
+
+
+# ---------------------------------------------------------------- labels
+
+
+def _time_text(span: tuple[date, date]) -> str:
+    start, end = span
+    if start == date.min or end == date.max:
+        known = start if end == date.max else end
+        return ("since " if end == date.max else "until ") + known.isoformat()
+    if start == end:
+        return f"on {start.day} {start:%B %Y}"
+    if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and start.year == end.year:
+        return f"in {start.year}"
+    month_end = (end.replace(day=28) + (date(2000, 1, 5) - date(2000, 1, 1))).replace(day=1)
+    whole = start.day == 1 and (month_end - end).days == 1
+    if whole and (start.year, start.month) == (end.year, end.month):
+        return f"in {start:%B %Y}"
+    if whole and start.year == end.year:
+        return f"in {start:%B}\u2013{end:%B %Y}"
+    return f"{start.isoformat()} to {end.isoformat()}"
+
+
+def _span(build: FacetBuild) -> tuple[date, date] | None:
+    times = [m.time for m in build.mentions if m.time is not None]
+    if not times:
+        return None
+    return (min(t[0] for t in times), max(t[1] for t in times))
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    if len(text) <= LABEL_MAX:
+        return text
+    cut = text[: LABEL_MAX - 1].rsplit(" ", 1)[0]
+    return cut.rstrip(",;:") + "\u2026"
+
+
+def _quantity_label(build: FacetBuild) -> str:
+    mentions = build.mentions
+    family = build.family or ""
+    if family == "casualties":
+        noun = _CASUALTY_NOUN.get(frozenset(m.subkind for m in mentions), "casualties")
+    elif family in _FAMILY_NOUN:
+        noun = _FAMILY_NOUN[family]
+    else:
+        kinds = Counter((m.quantity.kind or family).lower() for m in mentions)
+        noun = min(kinds, key=lambda k: (-kinds[k], k))
+    counts = Counter(m.qualifier_text for m in mentions if m.qualifier_text)
+    subject = min(counts, key=lambda s: (-counts[s], s)) if counts else ""
+    if subject and _singular(subject.split()[-1].lower()) == _singular(noun.split()[-1]):
+        subject = " ".join(subject.split()[:-1])  # "households households"
+    words = ["additional" if build.delta else "", subject, noun]
+    return " ".join(w for w in words if w)
+
+
+def label_builds(builds: list[FacetBuild]) -> list[str]:
+    """Labels for people; a time is added where one family has several facets."""
+    families = Counter((b.family, b.delta) for b in builds if b.family is not None)
+    labels = []
+    for build in builds:
+        if build.family is None:
+            labels.append(_short(build.infos[0].claim.text))
+            continue
+        label = _quantity_label(build)
+        span = _span(build)
+        if (
+            span is not None
+            and families[(build.family, build.delta)] + families[(build.family, not build.delta)]
+            > 1
+        ):
+            label = f"{label} {_time_text(span)}"
+        labels.append(label)
+    return labels
+
+
+def build_facets(story_id: str, claims: Sequence[Claim]) -> list[FacetBuild]:
+    """Group, judge and label; each build's `facet` is set, ids `<story>-f<n>` from 1."""
+    # a lone event sentence is a claim, not a facet: nothing lines up with it (it still
+    # shows as its outlet's exclusive); a lone figure is kept, it is comparable later
+    builds = [b for b in group_claims(claims) if b.family is not None or len(b.infos) > 1]
+    for n, (build, label) in enumerate(zip(builds, label_builds(builds), strict=True), 1):
+        current = _current(build.mentions) if build.family is not None else []
+        build.facet = Facet(
+            id=f"{story_id}-f{n}",
+            label=label,
+            claims=[i.claim.id for i in build.infos],
+            status=status_of(build),
+            independent_origins=len({i.origin for i in build.infos}),
+            kind=build.family,
+            origins=origins_of(build.infos),
+            derived=[d for d, _ in _derived(current)],
+            revisions=revisions(build.mentions),
+        )
+    return builds

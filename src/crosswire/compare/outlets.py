@@ -1,0 +1,90 @@
+"""What each outlet alone carries and what it leaves out.
+
+An outlet's claim is exclusive when no other outlet has a claim in the same facet (so a
+detail only one outlet printed, even from a source others also quote on other points).
+An entity is exclusive when only this outlet's articles (per `Entity.articles`, else
+per the claims that mention it) name it. A facet is missing from an outlet when at
+least two of the story's other outlets, and more than half of them, carry it.
+An article is credited to its outlet, else to the wire it credits (`outlet_of`), as its
+claims are.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+
+from crosswire.model import Article, Claim, Facet, OutletView, Story, outlet_of
+
+UNKNOWN_OUTLET = "unknown"
+
+
+def article_outlet(article: Article | None) -> str:
+    if article is None:
+        return UNKNOWN_OUTLET
+    return outlet_of(article)
+
+
+def claim_outlet(claim: Claim, articles: Mapping[str, Article]) -> str:
+    return claim.outlet or article_outlet(articles.get(claim.article))
+
+
+def outlet_views(
+    story: Story, facets: Sequence[Facet], articles: Mapping[str, Article]
+) -> list[OutletView]:
+    """One view per outlet of the story, sorted by outlet name."""
+    outlet_articles: dict[str, list[str]] = defaultdict(list)
+    article_to_outlet: dict[str, str] = {}
+    for article_id in story.articles:
+        outlet = article_outlet(articles.get(article_id))
+        outlet_articles[outlet].append(article_id)
+        article_to_outlet[article_id] = outlet
+    claims = {c.id: c for c in story.claims}
+    for claim in story.claims:
+        outlet = claim_outlet(claim, articles)
+        article_to_outlet.setdefault(claim.article, outlet)
+        if claim.article not in outlet_articles[outlet]:
+            outlet_articles[outlet].append(claim.article)
+
+    facet_outlets: dict[str, set[str]] = {}
+    exclusive: dict[str, set[str]] = defaultdict(set)
+    for facet in facets:
+        carried = {claim_outlet(claims[c], articles) for c in facet.claims if c in claims}
+        facet_outlets[facet.id] = carried
+        if len(carried) == 1:
+            exclusive[next(iter(carried))].update(facet.claims)
+    faceted = {c for facet in facets for c in facet.claims}
+    for claim in story.claims:
+        if claim.id not in faceted:  # a lone sentence no other claim lines up with
+            exclusive[claim_outlet(claim, articles)].add(claim.id)
+
+    entity_outlets: dict[str, set[str]] = defaultdict(set)
+    for entity in story.entities:
+        for article_id in entity.articles:
+            if article_id in article_to_outlet:
+                entity_outlets[entity.id].add(article_to_outlet[article_id])
+    for claim in story.claims:
+        for entity_id in claim.entities:
+            entity_outlets[entity_id].add(claim_outlet(claim, articles))
+
+    order = {c.id: i for i, c in enumerate(story.claims)}
+    views = []
+    for outlet in sorted(outlet_articles):
+        others = len(outlet_articles) - 1
+        missing = [
+            f.id
+            for f in facets
+            if outlet not in facet_outlets[f.id]
+            and len(facet_outlets[f.id]) >= 2
+            and 2 * len(facet_outlets[f.id]) > others
+        ]
+        views.append(
+            OutletView(
+                outlet=outlet,
+                articles=outlet_articles[outlet],
+                exclusive_claims=sorted(exclusive[outlet], key=lambda c: order.get(c, 0)),
+                exclusive_entities=sorted(e for e, o in entity_outlets.items() if o == {outlet}),
+                missing_facets=missing if others >= 2 else [],
+            )
+        )
+    return views

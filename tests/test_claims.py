@@ -1,0 +1,292 @@
+"""Stage 5 end to end: entities merged across outlets, claims with figures, claimants, time."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from crosswire import pipeline
+from crosswire.claims import extract as extract_module
+from crosswire.claims import extract_claims
+from crosswire.claims.entities import Mention, clean_name, fold, resolve_entities
+from crosswire.claims.nlp import load_nlp
+from crosswire.model import Article, Claim, Story
+
+SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+
+@pytest.fixture(scope="module")
+def seed_story() -> tuple[Story, dict[str, Article]]:
+    if not SEEDS.is_dir():
+        pytest.skip("../shared/seeds is not here")
+    docs, _ = pipeline.ingest([SEEDS], pipeline.Progress())
+    articles, stories, _ = pipeline.process(docs, pipeline.Progress(), {})
+    assert len(stories) == 1
+    return stories[0], {a.id: a for a in articles}
+
+
+def _claim_with(story: Story, figure: str) -> tuple[Claim, int]:
+    for claim in story.claims:
+        for n, quantity in enumerate(claim.quantities):
+            if quantity.text.endswith(figure):
+                return claim, n
+    raise AssertionError(f"no claim carries {figure!r}")
+
+
+def _entity_name(story: Story, claimant: str | None) -> str | None:
+    by_id = {e.id: e.name for e in story.entities}
+    return by_id.get(claimant or "", claimant)
+
+
+@pytest.mark.parametrize(
+    ("figure", "low", "high", "approximate", "kind", "claimant"),
+    [
+        ("about 300", 300, 300, True, "killed", "National Intelligence Service"),
+        ("2,700", 2700, 2700, False, "injured", "National Intelligence Service"),
+        ("4,000", 4000, 4000, False, "killed or wounded", "Volodymyr Zelensky"),
+        ("around 1,200", 1200, 1200, True, "killed or wounded", "United States"),
+        ("1,000 to 3,000", 1000, 3000, False, "troops", "JoongAng Ilbo"),
+        (
+            "10,000 to 12,000",
+            10000,
+            12000,
+            False,
+            "troops",
+            "U.S., South Korean and Ukraine intelligence officials",
+        ),
+        (
+            "more than 10,000",
+            10000,
+            None,
+            False,
+            "troops",
+            "South Korean and Western intelligence agencies",
+        ),
+    ],
+)
+def test_every_seed_figure_has_bounds_kind_and_claimant(
+    seed_story: tuple[Story, dict[str, Article]],
+    figure: str,
+    low: float,
+    high: float | None,
+    approximate: bool,
+    kind: str,
+    claimant: str,
+) -> None:
+    story, _ = seed_story
+    claim, n = _claim_with(story, figure)
+    quantity = claim.quantities[n]
+    assert (quantity.low, quantity.high) == (low, high)
+    assert quantity.approximate is approximate
+    assert quantity.kind == kind
+    assert _entity_name(story, claim.claimant) == claimant
+
+
+def test_seed_aliases_are_one_entity_each(seed_story: tuple[Story, dict[str, Article]]) -> None:
+    story, _ = seed_story
+    names = {e.name: {e.name, *e.aliases} for e in story.entities}
+    nis = names["National Intelligence Service"]
+    assert {
+        "NIS",
+        "National Intelligence Agency",
+        "Seoul’s spy agency",
+        "South Korea's spy agency",
+    } <= nis
+    assert {"Zelensky", "Volodymyr Zelenskyy"} <= names["Volodymyr Zelensky"]
+    assert "U.S." in names["United States"]
+    # the agency is named in both outlets' articles
+    nis_entity = next(e for e in story.entities if e.name == "National Intelligence Service")
+    assert len(nis_entity.articles) == 2
+
+
+def test_claim_offsets_are_the_sentence_in_the_article(
+    seed_story: tuple[Story, dict[str, Article]],
+) -> None:
+    story, articles = seed_story
+    assert story.claims
+    for claim in story.claims:
+        text = articles[claim.article].text
+        assert text[claim.start : claim.end] == claim.text
+        for quantity in claim.quantities:
+            assert text[quantity.start : quantity.end] == quantity.text
+
+
+def test_chain_names_who_told_whom(seed_story: tuple[Story, dict[str, Article]]) -> None:
+    story, _ = seed_story
+    told = next(c for c in story.claims if "told Agence France-Presse" in c.text)
+    assert _entity_name(story, told.claimant) == "National Intelligence Service"
+    assert told.via == ["National Intelligence Service", "Agence France-Presse"]
+    relayed = _claim_with(story, "1,000 to 3,000")[0]
+    assert relayed.via == ["JoongAng Ilbo", "Voice of America", "Manila Metro"]
+
+
+def test_quote_belongs_to_the_speaker_named_earlier(
+    seed_story: tuple[Story, dict[str, Article]],
+) -> None:
+    story, _ = seed_story
+    quote = next(c for c in story.claims if c.text.startswith("“The exact scale"))
+    assert _entity_name(story, quote.claimant) == "National Intelligence Service"
+    assert quote.cue == "said"
+
+
+def test_unattributed_sentence_is_the_outlets_own(
+    seed_story: tuple[Story, dict[str, Article]],
+) -> None:
+    story, _ = seed_story
+    own = next(c for c in story.claims if "minerals deal, which" in c.text)
+    assert own.claimant == "AFP"
+    assert own.origin == "outlet:AFP"
+    assert own.cue is None
+
+
+def test_hedges_are_flagged(seed_story: tuple[Story, dict[str, Article]]) -> None:
+    story, _ = seed_story
+    appears = next(c for c in story.claims if "appears to have sent" in c.text)
+    assert appears.hedged and appears.hedge == "appears to"
+    could = next(c for c in story.claims if "Russia could reward" in c.text)
+    assert could.hedged
+    plain = _claim_with(story, "4,000")[0]
+    assert not plain.hedged
+
+
+def test_claim_time_is_resolved_against_publication(
+    seed_story: tuple[Story, dict[str, Article]],
+) -> None:
+    story, _ = seed_story
+    troops = _claim_with(story, "10,000 to 12,000")[0]
+    assert troops.time is not None
+    assert (troops.time.text, troops.time.start, troops.time.end) == (
+        "last fall",
+        "2024-09-01",
+        "2024-11-30",
+    )
+    deployed = _claim_with(story, "1,000 to 3,000")[0]
+    assert deployed.time is not None
+    assert (deployed.time.start, deployed.time.end) == ("2025-01-01", "2025-02-28")
+    # AFP's copy has no publication time, so "last year" cannot be placed
+    afp = _claim_with(story, "more than 10,000")[0]
+    assert afp.time is None
+
+
+def _article(id_: str, text: str, outlet: str, duplicate_of: str | None = None) -> Article:
+    return Article(
+        id=id_,
+        input=f"{id_}.txt",
+        text=text,
+        outlet=outlet,
+        published="2026-03-05T10:00:00+00:00",
+        duplicate_of=duplicate_of,
+    )
+
+
+WIRE = (
+    "Police in Porto said on Wednesday that 12 people were killed in the floods. "
+    "The city's mayor, Rui Moreira, said about 300 homes had been damaged."
+)
+
+
+def test_copies_reuse_the_originals_claims_without_parsing_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    parsed: list[str] = []
+    nlp = load_nlp()
+
+    class CountingNlp:
+        def pipe(self, texts, **kwargs):  # type: ignore[no-untyped-def]
+            texts = list(texts)
+            parsed.extend(texts)
+            return nlp.pipe(texts, **kwargs)
+
+    monkeypatch.setattr(extract_module, "load_nlp", lambda: CountingNlp())
+    original = _article("a1", WIRE, "Wire")
+    promo = "Subscribe to our newsletter for the best stories from around the region every day."
+    copy = _article("a2", f"{promo}\n\n{WIRE}", "Daily", duplicate_of="a1")
+    story = Story("s1", "Porto floods", ["a1", "a2"])
+    extract_claims([story], [original, copy])
+
+    assert parsed[0] == WIRE
+    assert WIRE not in parsed[1:], "the copy's shared text was parsed again"
+    assert all(promo in text for text in parsed[1:])
+    originals = {c.id: c for c in story.claims if c.article == "a1"}
+    copies = [c for c in story.claims if c.article == "a2" and c.copy_of]
+    assert len(copies) == len(originals) == 2
+    added = [c for c in story.claims if c.article == "a2" and not c.copy_of]
+    assert [c.text for c in added] == [promo]
+    assert added[0].origin == "outlet:Daily"
+    for claim in copies:
+        assert claim.copy_of in originals
+        source = originals[claim.copy_of]
+        assert claim.text == source.text
+        assert copy.text[claim.start : claim.end] == claim.text
+        assert claim.start == source.start + len(promo) + 2
+        assert claim.origin == source.origin
+        assert [q.text for q in claim.quantities] == [q.text for q in source.quantities]
+        assert claim.outlet == "Daily"
+
+
+def _mentions(*items: tuple[str, str, str]) -> list[Mention]:
+    return [
+        Mention(article, i * 10, i * 10 + len(text), text, label)
+        for i, (article, text, label) in enumerate(items)
+    ]
+
+
+def test_acronyms_surnames_and_demonyms_merge() -> None:
+    entities, _ = resolve_entities(
+        _mentions(
+            ("a", "Agence France-Presse", "ORG"),
+            ("b", "AFP", "ORG"),
+            ("a", "President Volodymyr Zelenskyy", "PERSON"),
+            ("b", "Zelenskiy", "PERSON"),
+            ("a", "North Korea", "GPE"),
+            ("b", "North Korean", "NORP"),
+            ("a", "the U.S.", "GPE"),
+            ("b", "United States", "GPE"),
+        ),
+        "s",
+    )
+    groups = sorted(sorted([e.name, *e.aliases]) for e in entities)
+    assert groups == [
+        ["AFP", "Agence France-Presse"],
+        ["North Korea", "North Korean"],
+        ["U.S.", "United States"],
+        ["Volodymyr Zelenskyy", "Zelenskiy"],
+    ]
+
+
+def test_two_people_with_one_surname_stay_apart() -> None:
+    entities, _ = resolve_entities(
+        _mentions(
+            ("a", "Joe Smith", "PERSON"),
+            ("a", "Anna Smith", "PERSON"),
+            ("b", "Joe Smith", "PERSON"),
+        ),
+        "s",
+    )
+    assert sorted(e.name for e in entities) == ["Anna Smith", "Joe Smith"]
+
+
+def test_variant_body_names_merge_only_across_outlets() -> None:
+    across, _ = resolve_entities(
+        _mentions(
+            ("a", "National Security Service", "ORG"), ("b", "National Security Agency", "ORG")
+        ),
+        "s",
+    )
+    assert len(across) == 1
+    # one text naming both means two bodies
+    side_by_side, _ = resolve_entities(
+        _mentions(
+            ("a", "National Security Agency", "ORG"), ("a", "National Security Council", "ORG")
+        ),
+        "s",
+    )
+    assert len(side_by_side) == 2
+
+
+def test_names_are_cleaned_and_folded() -> None:
+    assert clean_name("the U.S.") == "U.S."
+    assert clean_name("Seoul’s National Intelligence Agency") == "National Intelligence Agency"
+    assert clean_name("meet United States") == "United States"
+    assert fold("Zelenskyy") == fold("Zelensky") == fold("Zelenskiy")

@@ -1,0 +1,660 @@
+"""Triangulation (stage 6) on hand-built claims that mirror the seeds and the example corpus."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+from crosswire.compare import changes_since, compare_stories, compare_story
+from crosswire.eval.facets import GoldClaim, GoldFacet, score_facets
+from crosswire.model import Article, Claim, Entity, Facet, Quantity, Story, TimeRef
+
+VOA_TEXT = (
+    "South Korea's spy agency said Thursday that North Korea appears to have sent additional "
+    "troops to Russia after its soldiers deployed on the Russian-Ukraine fronts suffered heavy "
+    "casualties. "
+    "North Korea has been supplying a vast number of conventional weapons to Russia, and last "
+    "fall it sent 10,000 to 12,000 troops to Russia, according to U.S., South Korean and Ukraine "
+    "intelligence officials. "
+    "In January, the NIS said about 300 North Korean soldiers had died and 2,700 had been "
+    "injured. "
+    "Zelenskyy earlier put the number of killed or wounded North Koreans at 4,000, although U.S. "
+    "estimates were lower at around 1,200. "
+    "Earlier Thursday, South Korea's JoongAng Ilbo newspaper, citing unidentified sources, "
+    "reported that an additional 1,000 to 3,000 North Korean soldiers were deployed to Kursk "
+    "between January and February."
+)
+AFP_TEXT = (
+    "SEOUL, South Korea (AFP) -- North Korea has sent more soldiers to Russia and redeployed "
+    "several to the frontline in Kursk, Seoul's spy agency told Agence France-Presse on Thursday. "
+    "South Korean and Western intelligence agencies have said that more than 10,000 soldiers "
+    "from the reclusive state were sent to Russia last year to help it fight a shock Ukrainian "
+    "offensive into the Kursk border region. "
+    "Ukraine also said they had been withdrawn following heavy losses. "
+    "Discussions were fraught on the minerals deal, which would grant the US preferential access "
+    "to Ukrainian natural resources in exchange for security support."
+)
+VOA_PUBLISHED = "2025-02-28T03:04:00+10:00"
+
+
+class Builder:
+    """Claims with exact offsets into their article's text, numbered per article."""
+
+    def __init__(self) -> None:
+        self.claims: list[Claim] = []
+
+    def claim(
+        self,
+        article: Article,
+        sentence: str,
+        quantities: list[tuple[str, float | None, float | None, str | None]] | None = None,
+        *,
+        origin: str,
+        claimant: str | None = None,
+        approximate: tuple[str, ...] = (),
+        subjects: dict[str, str] | None = None,
+        time: tuple[str, str, str] | None = None,
+        entities: tuple[str, ...] = (),
+        copy_of: str | None = None,
+    ) -> Claim:
+        start = article.text.index(sentence)
+        found = []
+        for text, low, high, kind in quantities or []:
+            q_start = article.text.index(text, start)
+            found.append(
+                Quantity(
+                    text=text,
+                    low=low,
+                    high=high,
+                    kind=kind,
+                    approximate=text in approximate,
+                    subject=(subjects or {}).get(text),
+                    start=q_start,
+                    end=q_start + len(text),
+                )
+            )
+        n = sum(1 for c in self.claims if c.article == article.id) + 1
+        claim = Claim(
+            id=f"{article.id}-c{n}",
+            article=article.id,
+            text=sentence,
+            start=start,
+            end=start + len(sentence),
+            claimant=claimant,
+            claimant_name=claimant,
+            via=[x for x in (claimant, article.outlet) if x],
+            quantities=found,
+            time=TimeRef(text=time[0], start=time[1], end=time[2]) if time else None,
+            entities=list(entities),
+            outlet=article.outlet,
+            published=article.published,
+            origin=origin,
+            copy_of=copy_of,
+        )
+        assert article.text[claim.start : claim.end] == claim.text
+        self.claims.append(claim)
+        return claim
+
+
+def sentences(text: str) -> list[str]:
+    return re.split(r"(?<=[.])\s+(?=[A-Z])", text)
+
+
+def seeds_story() -> tuple[Story, dict[str, Article], dict[str, Claim]]:
+    voa = Article(id="voa", input="seeds/002.txt", text=VOA_TEXT, outlet="Voice of America")
+    voa.published = VOA_PUBLISHED
+    afp = Article(id="afp", input="seeds/000.txt", text=AFP_TEXT, outlet="AFP")
+    vs, fs = sentences(VOA_TEXT), sentences(AFP_TEXT)
+    b = Builder()
+    c = {
+        "voa_lead": b.claim(voa, vs[0], origin="e-nis", claimant="e-nis", entities=("e-nis",)),
+        "voa_troops": b.claim(
+            voa,
+            vs[1],
+            [("10,000 to 12,000 troops", 10000, 12000, "troops")],
+            origin="U.S., South Korean and Ukraine intelligence officials",
+            time=("last fall", "2024-09-01", "2024-11-30"),
+        ),
+        "nis": b.claim(
+            voa,
+            vs[2],
+            [
+                ("about 300 North Korean soldiers", 300, 300, "killed"),
+                ("2,700", 2700, 2700, "injured"),
+            ],
+            origin="e-nis",
+            claimant="e-nis",
+            approximate=("about 300 North Korean soldiers",),
+            subjects={"about 300 North Korean soldiers": "North Korean soldiers"},
+            time=("In January", "2025-01-01", "2025-01-31"),
+            entities=("e-nis",),
+        ),
+        "zelenskyy": b.claim(
+            voa,
+            vs[3],
+            [("4,000", 4000, 4000, "killed or wounded")],
+            origin="e-zelenskyy",
+            claimant="e-zelenskyy",
+            subjects={"4,000": "North Koreans"},
+            entities=("e-zelenskyy",),
+        ),
+        "us": b.claim(
+            voa,
+            vs[3],
+            [("around 1,200", 1200, 1200, "killed or wounded")],
+            origin="e-us",
+            claimant="e-us",
+            approximate=("around 1,200",),
+            entities=("e-us",),
+        ),
+        "joongang": b.claim(
+            voa,
+            vs[4],
+            [("1,000 to 3,000 North Korean soldiers", 1000, 3000, "troops")],
+            origin="e-joongang",
+            claimant="e-joongang",
+            subjects={"1,000 to 3,000 North Korean soldiers": "North Korean soldiers"},
+            time=("between January and February", "2025-01-01", "2025-02-28"),
+            entities=("e-joongang",),
+        ),
+        "afp_lead": b.claim(afp, fs[0], origin="e-nis", claimant="e-nis", entities=("e-nis",)),
+        "afp_troops": b.claim(
+            afp,
+            fs[1],
+            [("more than 10,000 soldiers", 10000, None, "troops")],
+            origin="South Korean and Western intelligence agencies",
+        ),
+        "withdrawal": b.claim(
+            afp, fs[2], origin="e-ukraine", claimant="e-ukraine", entities=("e-ukraine",)
+        ),
+        "minerals": b.claim(afp, fs[3], origin="AFP", entities=("e-us",)),
+    }
+    story = Story(
+        id="s1",
+        headline="North Korea sends more troops to Russia",
+        articles=["afp", "voa"],
+        entities=[
+            Entity("e-nis", "National Intelligence Service", "ORG", articles=["afp", "voa"]),
+            Entity("e-zelenskyy", "Volodymyr Zelenskyy", "PERSON", articles=["voa"]),
+            Entity("e-us", "United States", "GPE", articles=["afp", "voa"]),
+            Entity("e-joongang", "JoongAng Ilbo", "ORG", articles=["voa"]),
+            Entity("e-ukraine", "Ukraine", "GPE", articles=["afp"]),
+        ],
+        claims=b.claims,
+    )
+    return story, {"voa": voa, "afp": afp}, c
+
+
+def facet_of(story: Story, claim: Claim) -> Facet:
+    found = [f for f in story.facets if claim.id in f.claims]
+    assert len(found) == 1, [f.label for f in found]
+    return found[0]
+
+
+def test_casualty_figures_form_one_conflicting_facet_with_a_derived_total() -> None:
+    story, articles, c = seeds_story()
+    compare_story(story, articles)
+    facet = facet_of(story, c["zelenskyy"])
+    assert facet is facet_of(story, c["us"]) is facet_of(story, c["nis"])
+    assert facet.status == "conflicting"
+    assert facet.independent_origins == 3
+    assert facet.kind == "casualties"
+    assert "casualties" in facet.label and "North Korean" in facet.label
+    (derived,) = facet.derived
+    assert derived.low == 3000 and derived.kind == "killed or wounded"
+    assert derived.claims == [c["nis"].id]
+    assert "derived" in derived.note and "about 3,000" in derived.text
+
+
+def test_troop_figures_agree_and_the_additional_deployment_is_its_own_facet() -> None:
+    story, articles, c = seeds_story()
+    compare_story(story, articles)
+    troops = facet_of(story, c["voa_troops"])
+    assert troops is facet_of(story, c["afp_troops"])
+    assert troops.status == "agreed"
+    assert troops.independent_origins == 2
+    assert "2024" in troops.label
+    additional = facet_of(story, c["joongang"])
+    assert additional is not troops
+    assert additional.status == "single-source"
+    assert "additional" in additional.label and "2025" in additional.label
+
+
+def test_unknown_time_joins_the_facet_it_agrees_with() -> None:
+    story, articles, c = seeds_story()
+    # without the time of the additional deployment only the "additional" wording separates
+    c["joongang"].time = None
+    compare_story(story, articles)
+    assert facet_of(story, c["afp_troops"]) is facet_of(story, c["voa_troops"])
+    assert facet_of(story, c["joongang"]) is not facet_of(story, c["voa_troops"])
+
+
+def test_facet_ids_are_deterministic_and_in_order_of_first_claim() -> None:
+    story, articles, _ = seeds_story()
+    compare_story(story, articles)
+    again, articles2, _ = seeds_story()
+    compare_story(again, articles2)
+    assert [f.id for f in story.facets] == [f"s1-f{n}" for n in range(1, len(story.facets) + 1)]
+    assert [(f.label, f.claims, f.status) for f in story.facets] == [
+        (f.label, f.claims, f.status) for f in again.facets
+    ]
+    order = {cl.id: i for i, cl in enumerate(story.claims)}
+    firsts = [min(order[x] for x in f.claims) for f in story.facets]
+    assert firsts == sorted(firsts)
+    faceted = {x for f in story.facets for x in f.claims}
+    assert faceted <= set(order)
+    # what no facet holds is a lone sentence of one outlet, listed as its exclusive
+    exclusive = {c for view in story.outlets for c in view.exclusive_claims}
+    assert set(order) - faceted <= exclusive
+
+
+def test_outlets_show_what_each_adds() -> None:
+    story, articles, c = seeds_story()
+    compare_story(story, articles)
+    views = {v.outlet: v for v in story.outlets}
+    assert set(views) == {"AFP", "Voice of America"}
+    afp, voa = views["AFP"], views["Voice of America"]
+    assert afp.articles == ["afp"]
+    assert c["withdrawal"].id in afp.exclusive_claims
+    assert c["minerals"].id in afp.exclusive_claims
+    for key in ("nis", "zelenskyy", "us", "joongang"):
+        assert c[key].id in voa.exclusive_claims
+    for key in ("afp_troops", "voa_troops"):
+        assert c[key].id not in afp.exclusive_claims + voa.exclusive_claims
+    assert "e-ukraine" in afp.exclusive_entities
+    assert {"e-zelenskyy", "e-joongang"} <= set(voa.exclusive_entities)
+    assert "e-nis" not in afp.exclusive_entities + voa.exclusive_entities
+    # two outlets: nobody is "missing" what a majority of at least two others carry
+    assert afp.missing_facets == voa.missing_facets == []
+
+
+def test_brief_quotes_claims_verbatim_and_cites_them() -> None:
+    story, articles, c = seeds_story()
+    compare_story(story, articles)
+    assert 3 <= len(story.brief) <= 6
+    by_id = {cl.id: cl for cl in story.claims}
+    for sentence in story.brief:
+        assert sentence.claims
+        for claim_id in sentence.claims:
+            assert by_id[claim_id].text == sentence.text
+    texts = [s.text for s in story.brief]
+    assert len(set(texts)) == len(texts)
+    # the corroborated troop figure leads, then the casualty conflict
+    assert story.brief[0].text in (c["voa_troops"].text, c["afp_troops"].text)
+    assert c["zelenskyy"].text in texts
+
+
+def wire_story() -> tuple[Story, dict[str, Article], list[Claim]]:
+    """A wire report copied by four outlets, and two more origins on the same death toll."""
+    sentence = "At least four people have died, the civil protection service said."
+    wire = Article(
+        id="cpa",
+        input="feeds/cpa.jsonl#1",
+        text=f"PORTO, Portugal (CPA) -- {sentence} Rivers rose overnight.",
+        outlet="Continental Press Agency",
+        published="2026-03-03T11:05:00+00:00",
+    )
+    copies = [
+        ("Harbor Ledger", "2026-03-03T13:45:00+00:00"),
+        ("Metro Wire Daily", "2026-03-03T13:20:00+01:00"),
+        ("Northgate Post", "2026-03-03T14:02:00+01:00"),
+        ("Valley Courier", "2026-03-03T05:48:00-08:00"),
+    ]
+    articles = {"cpa": wire}
+    b = Builder()
+    original = b.claim(
+        wire,
+        sentence,
+        [("At least four people", 4, None, "killed")],
+        origin="e-snpc",
+        claimant="e-snpc",
+        time=("Tuesday", "2026-03-03", "2026-03-03"),
+    )
+    for n, (outlet, published) in enumerate(copies, 1):
+        art = Article(
+            id=f"copy{n}",
+            input=f"{outlet}.txt",
+            text=f"{outlet}\n{wire.text}",
+            outlet=outlet,
+            published=published,
+        )
+        articles[art.id] = art
+        b.claim(
+            art,
+            sentence,
+            [("At least four people", 4, None, "killed")],
+            origin="e-snpc",
+            claimant="e-snpc",
+            time=("Tuesday", "2026-03-03", "2026-03-03"),
+            copy_of=original.id,
+        )
+    eps = Article(
+        id="eps",
+        input="feeds/eps.jsonl#1",
+        text="Three people were killed and one is missing, the regional command said.",
+        outlet="Eurasia Press Service",
+        published="2026-03-03T12:30:00+00:00",
+    )
+    articles["eps"] = eps
+    b.claim(
+        eps,
+        eps.text,
+        [("Three people", 3, 3, "killed")],
+        origin="regional civil protection command",
+        time=("Tuesday", "2026-03-03", "2026-03-03"),
+    )
+    story = Story(id="porto", headline="Porto floods", articles=sorted(articles), claims=b.claims)
+    return story, articles, b.claims
+
+
+def test_syndicated_copies_count_as_one_origin_repeated_by_the_outlets() -> None:
+    story, articles, claims = wire_story()
+    compare_story(story, articles)
+    facet = facet_of(story, claims[0])
+    assert all(cl.id in facet.claims for cl in claims)
+    assert facet.independent_origins == 2  # the wire's claimant and the EPS source
+    snpc = next(o for o in facet.origins if o.name == "e-snpc")
+    assert len(snpc.claims) == 5
+    assert snpc.first_claim == claims[0].id
+    assert snpc.first_outlet == "Continental Press Agency"
+    assert snpc.first_published == "2026-03-03T11:05:00+00:00"
+    # in time order: Metro 12:20Z, Harbor 13:45Z, Valley 13:48Z, Northgate 13:02Z
+    assert snpc.repeated_by == [
+        "Metro Wire Daily",
+        "Northgate Post",
+        "Harbor Ledger",
+        "Valley Courier",
+    ]
+    # "at least four" against exactly three: two origins that disagree
+    assert facet.status == "conflicting"
+    # the four republications carry the wire's facet, so none is exclusive to one of them
+    assert all(not v.exclusive_claims for v in story.outlets if v.outlet != "Eurasia Press Service")
+
+
+def test_copies_alone_are_single_source() -> None:
+    story, articles, claims = wire_story()
+    story.claims = claims[:5]
+    compare_story(story, articles)
+    (facet,) = story.facets
+    assert facet.independent_origins == 1
+    assert facet.status == "single-source"
+    assert len({articles[cl.article].outlet for cl in claims[:5]}) == 5
+
+
+def revision_story() -> tuple[Story, dict[str, Article], list[Claim]]:
+    times = ["2026-03-04T08:50:00-05:00", "2026-03-04T14:30:00-05:00", "2026-03-04T19:20:00-05:00"]
+    texts = [
+        "At least 12 people were killed in the earthquake.",
+        "The quake struck the region, killing at least 15 people, officials said.",
+        "At least 17 people were killed in the earthquake.",
+    ]
+    outlets = ["Pacific Digest", "Continental Press Agency", "Pacific Digest"]
+    b = Builder()
+    articles = {}
+    for n, (published, text, outlet) in enumerate(zip(times, texts, outlets, strict=True)):
+        art = Article(id=f"a{n}", input=f"{n}.txt", text=text, outlet=outlet, published=published)
+        articles[art.id] = art
+        figure = re.search(r"[Aa]t least \d+ people", text)
+        assert figure is not None
+        low = float(re.sub(r"\D", "", figure.group()))
+        b.claim(
+            art,
+            text,
+            [(figure.group(), low, None, "killed")],
+            origin=outlet if outlet == "Pacific Digest" else "officials",
+            time=("Wednesday", "2026-03-04", "2026-03-04"),
+        )
+    story = Story(id="peru", headline="Peru quake", articles=sorted(articles), claims=b.claims)
+    return story, articles, b.claims
+
+
+def test_a_revised_toll_is_a_revision_not_a_conflict() -> None:
+    story, articles, claims = revision_story()
+    compare_story(story, articles)
+    facet = facet_of(story, claims[0])
+    assert facet is facet_of(story, claims[2])
+    (revision,) = facet.revisions
+    assert revision.origin == "Pacific Digest"
+    assert (revision.old_claim, revision.new_claim) == (claims[0].id, claims[2].id)
+    assert (revision.old_value, revision.new_value) == ("At least 12 people", "At least 17 people")
+    assert revision.old_published == "2026-03-04T08:50:00-05:00"
+    assert revision.new_published == "2026-03-04T19:20:00-05:00"
+    assert facet.status == "agreed"
+
+
+def test_exact_figures_that_differ_conflict_but_a_later_update_supersedes() -> None:
+    story, articles, claims = revision_story()
+    for claim, value in zip(claims, (12, 15, 17), strict=True):
+        claim.quantities[0].high = value  # "exactly n" instead of "at least n"
+    compare_story(story, articles)
+    assert facet_of(story, claims[0]).status == "conflicting"
+    # the newest figure is worded as an update: older figures are history, not a dispute
+    art = articles["a2"]
+    art.text = "The death toll rose to 17 people, officials said."
+    claims[2].text, claims[2].end = art.text, len(art.text)
+    compare_story(story, articles)
+    assert facet_of(story, claims[0]).status != "conflicting"
+
+
+def test_approximate_values_get_a_tolerance() -> None:
+    def two(a: Quantity, b: Quantity) -> str:
+        arts = {}
+        b_ = Builder()
+        for n, q in enumerate((a, b)):
+            text = f"Officials said {q.text} were injured."
+            art = Article(id=f"x{n}", input=f"x{n}", text=text, outlet=f"O{n}")
+            arts[art.id] = art
+            b_.claim(
+                art,
+                text,
+                [(q.text, q.low, q.high, "injured")],
+                origin=f"origin{n}",
+                approximate=(q.text,) if q.approximate else (),
+            )
+        story = Story(id="t", headline="t", articles=sorted(arts), claims=b_.claims)
+        compare_story(story, arts)
+        (facet,) = story.facets
+        return facet.status
+
+    def q(text: str, low: float | None, high: float | None, approx: bool = False) -> Quantity:
+        return Quantity(text=text, low=low, high=high, kind="injured", approximate=approx)
+
+    assert two(q("about 40 people", 40, 40, True), q("about 45 people", 45, 45, True)) == "agreed"
+    assert two(q("about 40 people", 40, 40, True), q("more than 60 people", 60, None)) == (
+        "conflicting"
+    )
+    assert two(q("about 60 people", 60, 60, True), q("62 people", 62, 62)) == "agreed"
+    assert two(q("about 400 people", 400, 400, True), q("nearly 500 people", 500, 500, True)) == (
+        "conflicting"
+    )
+    assert two(q("more than 10,000 people", 10000, None), q("10,500 people", 10500, 10500)) == (
+        "agreed"
+    )
+
+
+def test_event_assertions_from_two_origins_agree() -> None:
+    b = Builder()
+    arts = {
+        "a": Article(
+            id="a",
+            input="a",
+            outlet="A",
+            text="The owner of the ferry was arrested on Thursday and charged with negligence.",
+        ),
+        "b": Article(
+            id="b",
+            input="b",
+            outlet="B",
+            text="Police arrested the ferry owner and charged him with negligence, an officer said.",
+        ),
+        "c": Article(id="c", input="c", outlet="B", text="Copper prices rose in London trading."),
+    }
+    b.claim(arts["a"], arts["a"].text, origin="police")
+    b.claim(arts["b"], arts["b"].text, origin="an officer")
+    b.claim(arts["c"], arts["c"].text, origin="B")
+    story = Story(id="k", headline="k", articles=sorted(arts), claims=b.claims)
+    compare_story(story, arts)
+    # the lone copper sentence is no facet, only B's exclusive
+    assert len(story.facets) == 1
+    assert "c-c1" in next(v for v in story.outlets if v.outlet == "B").exclusive_claims
+    (ferry,) = story.facets
+    assert ferry.status == "agreed" and ferry.independent_origins == 2
+
+
+def test_changes_since_a_split_time() -> None:
+    story, articles, c = seeds_story()
+    compare_story(story, articles)
+    changes = changes_since(story, datetime(2025, 2, 27, tzinfo=UTC))
+    voa_claims = [cl.id for cl in story.claims if cl.article == "voa"]
+    assert changes.new_claims == voa_claims  # the AFP copy has no date: it counts as before
+    casualties = facet_of(story, c["nis"]).id
+    troops = facet_of(story, c["voa_troops"]).id
+    assert casualties in changes.new_facets and troops not in changes.new_facets
+    assert casualties in changes.new_conflicts
+    assert changes.new_confirmations == [troops]
+    assert changes.since == "2025-02-27T00:00:00+00:00"
+    assert changes_since(story, datetime(2025, 3, 1, tzinfo=UTC)).new_claims == []
+
+
+def test_changes_since_reports_revisions_and_new_conflicts() -> None:
+    story, articles, claims = revision_story()
+    for claim, value in zip(claims, (12, 15, 17), strict=True):
+        claim.quantities[0].high = value
+    compare_story(story, articles)
+    split = datetime(2026, 3, 4, 16, 0, tzinfo=UTC)  # after the first report only
+    changes = changes_since(story, split)
+    assert changes.new_claims == [claims[1].id, claims[2].id]
+    assert [r.new_claim for r in changes.revised] == [claims[2].id]
+    facet = facet_of(story, claims[0]).id
+    assert changes.new_conflicts == [facet]
+    assert changes.new_confirmations == [facet]
+    assert changes.new_facets == []
+
+
+def test_missing_facets_need_a_majority_of_at_least_two_other_outlets() -> None:
+    story, articles, claims = wire_story()
+    story.claims = claims[:4]  # the wire and three of its copies
+    extra = Article(id="z", input="z", text="Rivers rose overnight.", outlet="Zeta News")
+    articles["z"] = extra
+    story.articles = [*story.articles, "z"]
+    compare_story(story, articles)
+    views = {v.outlet: v for v in story.outlets}
+    (facet,) = [f for f in story.facets if claims[0].id in f.claims]
+    assert facet.id in views["Zeta News"].missing_facets
+    assert views["Continental Press Agency"].missing_facets == []
+
+
+def test_compare_stories_and_scoring() -> None:
+    story, articles, _ = seeds_story()
+    compare_stories([story], list(articles.values()))
+    gold = [
+        GoldFacet(
+            label="North Korean casualties",
+            status="conflicting",
+            claims=[
+                GoldClaim("voa", "about 300 North Korean soldiers had died"),
+                GoldClaim("voa", "at 4,000"),
+            ],
+        ),
+        GoldFacet(
+            label="troops sent in 2024",
+            status="agreed",
+            claims=[GoldClaim("voa", "10,000 to 12,000"), GoldClaim("afp", "more than 10,000")],
+        ),
+    ]
+    scores = score_facets(story.facets, story.claims, gold)
+    assert scores["pairwise_f1"] == 1.0
+    assert scores["status_accuracy"] == 1.0
+    gold[1].claims.append(GoldClaim("voa", "an additional 1,000 to 3,000"))
+    scores = score_facets(story.facets, story.claims, gold)
+    assert 0 < scores["pairwise_recall"] < 1.0
+    assert scores["pairwise_precision"] == 1.0
+
+
+def test_hundreds_of_claims_stay_fast() -> None:
+    import time
+
+    b = Builder()
+    arts = {}
+    for n in range(400):
+        text = (
+            f"Officials in district {n % 37} said {n + 10} people were injured and the "
+            f"bridge number {n} collapsed after storm {n % 11} hit the coast."
+        )
+        art = Article(id=f"a{n}", input=f"a{n}", text=text, outlet=f"O{n % 9}")
+        arts[art.id] = art
+        b.claim(
+            art,
+            text,
+            [(f"{n + 10} people", n + 10, n + 10, "injured")] if n % 2 else [],
+            origin=f"origin{n % 13}",
+        )
+    story = Story(id="big", headline="big", articles=sorted(arts), claims=b.claims)
+    started = time.perf_counter()
+    compare_story(story, arts)
+    assert time.perf_counter() - started < 5.0
+    assert sorted(x for f in story.facets for x in f.claims) == sorted(c.id for c in b.claims)
+
+
+def test_labels_and_subjects_keep_different_groups_apart() -> None:
+    b = Builder()
+    arts = {}
+    rows = [
+        (
+            "About 30,000 households lack fresh water.",
+            "About 30,000 households",
+            30000,
+            "households",
+        ),
+        (
+            "More than 50,000 households lack water.",
+            "More than 50,000 households",
+            50000,
+            "households",
+        ),
+        ("About 200 Russian soldiers were killed.", "About 200 Russian soldiers", 200, "killed"),
+        (
+            "About 300 North Korean soldiers were killed.",
+            "About 300 North Korean soldiers",
+            300,
+            "killed",
+        ),
+    ]
+    for n, (text, figure, low, kind) in enumerate(rows):
+        art = Article(id=f"h{n}", input=f"h{n}", text=text, outlet=f"O{n}")
+        arts[art.id] = art
+        subject = " ".join(figure.split()[2:])
+        b.claim(
+            art,
+            text,
+            [(figure, low, None if figure.startswith("More") else low, kind)],
+            origin=f"origin{n}",
+            approximate=(figure,) if figure.startswith("About") else (),
+            subjects={figure: subject},
+        )
+    story = Story(id="h", headline="h", articles=sorted(arts), claims=b.claims)
+    compare_story(story, arts)
+    labels = {f.label: f for f in story.facets}
+    assert set(labels) == {"households", "Russian deaths", "North Korean deaths"}
+    assert labels["households"].status == "conflicting"
+    assert labels["Russian deaths"].status == "single-source"
+
+
+def test_a_partial_count_does_not_conflict_with_the_whole() -> None:
+    story, articles, claims = revision_story()
+    art = Article(
+        id="p",
+        input="p",
+        text="Five of the dead were found in a single block.",
+        outlet="Harbor Ledger",
+        published="2026-03-04T20:00:00-05:00",
+    )
+    articles["p"] = art
+    b = Builder()
+    b.claims = list(claims)
+    part = b.claim(art, art.text, [("Five", 5, 5, "killed")], origin="police")
+    story.claims = b.claims
+    compare_story(story, articles)
+    facet = facet_of(story, part)
+    assert facet is facet_of(story, claims[2])
+    assert facet.status == "agreed"

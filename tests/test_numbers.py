@@ -1,0 +1,291 @@
+"""Quantity recognizer: phrase types, seed sentences, exclusions, and the public test suites."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from crosswire.claims.numbers import NumberSpan, find_number_atoms, find_numbers, quantity_kind
+from crosswire.eval.numbers import evaluate_numbers
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+SPECS = DATA / "claims_raw" / "recognizers_text" / "Specs" / "Number" / "English"
+QUANTULUM = DATA / "claims_raw" / "quantulum3"
+
+
+def one(text: str) -> NumberSpan:
+    spans = find_numbers(text)
+    assert len(spans) == 1, spans
+    return spans[0]
+
+
+def texts(text: str) -> list[str]:
+    return [s.text for s in find_numbers(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "value"),
+    [
+        ("They counted 10,000 votes.", "10,000", 10000),
+        ("The rate rose 1.5 points.", "1.5", 1.5),
+        ("Some 1.2 million people fled.", "Some 1.2 million", 1.2e6),
+        ("Exports reached 3 billion last year.", "3 billion", 3e9),
+        ("There are two million residents.", "two million", 2e6),
+        ("He found five bodies.", "five", 5),
+        ("She is twenty-one.", "twenty-one", 21),
+        ("They fired three hundred shells.", "three hundred", 300),
+        ("A dozen villages burned.", "A dozen", 12),
+        ("It came to one hundred and twenty dollars.", "one hundred and twenty dollars", 120),
+        ("They walked two and a half miles.", "two and a half", 2.5),
+    ],
+)
+def test_plain_numbers(text: str, phrase: str, value: float) -> None:
+    span = one(text)
+    assert span.text == phrase
+    assert span.low == pytest.approx(value)
+    assert span.high == pytest.approx(value)
+    assert text[span.start : span.end] == span.text
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("a third of voters", 1 / 3), ("two-thirds of the seats", 2 / 3), ("half of the homes", 0.5)],
+)
+def test_fractions(text: str, value: float) -> None:
+    span = find_numbers(text)[0]
+    assert span.unit == "fraction"
+    assert span.low == pytest.approx(value)
+
+
+def test_one_in_five_is_a_proportion() -> None:
+    span = one("One in five adults smoke.")
+    assert (span.text, span.unit) == ("One in five", "fraction")
+    assert span.low == pytest.approx(0.2)
+
+
+@pytest.mark.parametrize("text", ["15%", "15 percent", "15 per cent"])
+def test_percentages(text: str) -> None:
+    span = one(f"Turnout fell {text} in the city.")
+    assert (span.text, span.unit, span.low) == (text, "%", 15)
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "value"),
+    [
+        ("$1.2 billion", "USD", 1.2e9),
+        ("US$5m", "USD", 5e6),
+        ("€300", "EUR", 300),
+        ("5 million euros", "EUR", 5e6),
+        ("1,000 won", "KRW", 1000),
+        ("£20", "GBP", 20),
+        ("1.5bn roubles", "RUB", 1.5e9),
+    ],
+)
+def test_money(text: str, unit: str, value: float) -> None:
+    span = one(f"The deal is worth {text}, officials said.")
+    assert (span.text, span.unit) == (text, unit)
+    assert span.low == pytest.approx(value)
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "low", "high"),
+    [
+        ("it sent 10,000 to 12,000 troops", "10,000 to 12,000", 10000, 12000),
+        ("it sent 10,000-12,000 troops", "10,000-12,000", 10000, 12000),
+        ("between 20 and 30 people", "between 20 and 30", 20, 30),
+        ("from 5 to 10 years", "from 5 to 10", 5, 10),
+        ("an additional 1,000 to 3,000 soldiers", "an additional 1,000 to 3,000", 1000, 3000),
+        ("$1 to $2 billion in aid", "$1 to $2 billion", 1e9, 2e9),
+        ("1.5 to 2 million voters", "1.5 to 2 million", 1.5e6, 2e6),
+    ],
+)
+def test_ranges_are_closed(text: str, phrase: str, low: float, high: float) -> None:
+    span = one(text)
+    assert span.text == phrase
+    assert span.low == pytest.approx(low)
+    assert span.high == pytest.approx(high)
+    assert span.low_inclusive and span.high_inclusive
+
+
+@pytest.mark.parametrize(
+    ("phrase", "low", "high", "low_inc", "high_inc"),
+    [
+        ("more than 10,000", 10000, None, False, True),
+        ("over 500", 500, None, False, True),
+        ("above 40", 40, None, False, True),
+        ("in excess of 100", 100, None, False, True),
+        ("at least 5", 5, None, True, True),
+        ("no fewer than 12", 12, None, True, True),
+        ("300 or more", 300, None, True, True),
+        ("less than 20", None, 20, True, False),
+        ("fewer than 20", None, 20, True, False),
+        ("under 18", None, 18, True, False),
+        ("up to 700", None, 700, True, True),
+        ("at most 9", None, 9, True, True),
+        ("as many as 40", None, 40, True, True),
+        ("no more than 8", None, 8, True, True),
+    ],
+)
+def test_bounds(
+    phrase: str, low: float | None, high: float | None, low_inc: bool, high_inc: bool
+) -> None:
+    span = one(f"Officials said {phrase} people were hurt.")
+    assert span.text == phrase
+    assert (span.low, span.high) == (low, high)
+    assert (span.low_inclusive, span.high_inclusive) == (low_inc, high_inc)
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    ["about 300", "around 1,200", "roughly 50", "approximately 7", "some 400", "an estimated 900"],
+)
+def test_approximations(phrase: str) -> None:
+    span = one(f"Police said {phrase} people attended.")
+    value = float(phrase.split()[-1].replace(",", ""))
+    assert (span.text, span.low, span.high, span.approximate) == (phrase, value, value, True)
+
+
+@pytest.mark.parametrize("word", ["nearly", "almost"])
+def test_nearly_is_an_approximate_upper_bound(word: str) -> None:
+    span = one(f"{word} 300 people died")
+    assert (span.low, span.high, span.approximate) == (None, 300, True)
+
+
+@pytest.mark.parametrize(
+    ("phrase", "low", "high"),
+    [
+        ("several", 3, 9),
+        ("a few", 2, 5),
+        ("dozens of", 24, 99),
+        ("hundreds of", 200, 999),
+        ("thousands of", 2000, 9999),
+        ("tens of thousands of", 20000, 99999),
+        ("millions of", 2e6, 9999999),
+    ],
+)
+def test_vague_amounts(phrase: str, low: float, high: float) -> None:
+    span = one(f"Witnesses saw {phrase} people in the square.")
+    assert (span.text, span.low, span.high, span.approximate) == (phrase, low, high, True)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The vote was held in 2024.",
+        "By 2025 the plan was dead.",
+        "The talks began on Feb. 7 in Geneva.",
+        "It happened on 7 February.",
+        "The report is due March 3, 2026.",
+        "The blast came at 3:04 local time.",
+        "The meeting starts at 10 a.m. sharp.",
+        "It was the first time; he came 3rd.",
+        "An F-16 and a MiG-29 flew over; flight MH17 was lost.",
+        "One of the men said no one saw the one who fired.",
+        "It was his second half goal.",
+    ],
+)
+def test_exclusions(text: str) -> None:
+    assert find_numbers(text) == []
+
+
+def test_year_after_a_modifier_is_a_count() -> None:
+    assert texts("more than 2000 people marched") == ["more than 2000"]
+
+
+def test_bound_pair_and_comparator_chain() -> None:
+    span = one("The number is above 1000 and below 1500")
+    assert (span.text, span.low, span.high) == ("above 1000 and below 1500", 1000, 1500)
+    assert (span.low_inclusive, span.high_inclusive) == (False, False)
+    assert texts("His score is 200 or greater than 190") == ["200", "greater than 190"]
+
+
+def test_atoms_are_the_bare_numbers() -> None:
+    atoms = find_number_atoms("It cost $20, between 5 and 10 more.")
+    assert [(a.text, a.low) for a in atoms] == [("20", 20), ("5", 5), ("10", 10)]
+
+
+# ---------------------------------------------------------------- what is counted
+
+NIS = "the NIS said about 300 North Korean soldiers had died and 2,700 had been injured"
+ZEL = (
+    "Zelenskyy earlier put the number of killed or wounded North Koreans at 4,000, "
+    "although U.S. estimates were lower at around 1,200"
+)
+
+
+def kinds(text: str) -> list[tuple[str, tuple[str | None, str | None]]]:
+    return [(s.text, quantity_kind(text, s)) for s in find_numbers(text)]
+
+
+def test_seed_sentences_kinds() -> None:
+    assert kinds(NIS) == [
+        ("about 300", ("killed", "North Korean soldiers")),
+        ("2,700", ("injured", "North Korean soldiers")),
+    ]
+    assert kinds(ZEL) == [
+        ("4,000", ("killed or wounded", "North Koreans")),
+        ("around 1,200", ("killed or wounded", "North Koreans")),
+    ]
+    assert kinds("last fall it sent 10,000 to 12,000 troops to Russia") == [
+        ("10,000 to 12,000", ("troops", "troops"))
+    ]
+    assert kinds("more than 10,000 soldiers from the reclusive state were sent to Russia") == [
+        ("more than 10,000", ("troops", "soldiers"))
+    ]
+    assert kinds("an additional 1,000 to 3,000 North Korean soldiers were deployed to Kursk") == [
+        ("an additional 1,000 to 3,000", ("troops", "North Korean soldiers"))
+    ]
+    assert kinds("Russian artillery killed at least five people") == [
+        ("at least five", ("killed", "people"))
+    ]
+    assert kinds("police arrested 42 protesters") == [("42", ("arrested", "protesters"))]
+
+
+def test_kind_from_unit_and_head_noun() -> None:
+    assert kinds("The fund lost $1.2 billion") == [("$1.2 billion", ("money", None))]
+    assert kinds("Turnout was 61%") == [("61%", ("percent", None))]
+    assert kinds("The storm destroyed 300 homes") == [("300", ("homes", "homes"))]
+
+
+# ---------------------------------------------------------------- speed and suites
+
+
+def test_fast_on_an_article() -> None:
+    article = (NIS + ". " + ZEL + ". The strike on Feb. 7 killed 12 people and injured 40. ") * 16
+    find_numbers(article)
+    started = time.perf_counter()
+    for _ in range(20):
+        find_numbers(article)
+    per_call = (time.perf_counter() - started) / 20
+    assert per_call < 0.02, per_call
+
+
+def test_no_catastrophic_backtracking() -> None:
+    hostile = "one two three four five six seven eight nine " * 400 + "1,000," * 400
+    started = time.perf_counter()
+    find_numbers(hostile)
+    assert time.perf_counter() - started < 1.0
+
+
+def test_eval_on_the_public_suites() -> None:
+    if not (SPECS / "NumberRangeModel.json").is_file():
+        pytest.skip("Recognizers-Text specs not available")
+    lines: list[str] = []
+    result = evaluate_numbers(DATA / "claims_raw", echo=lines.append)
+    assert result["exact_accuracy"] >= 0.85
+    assert result["number_range"]["cases"] > 80
+    assert result["number"]["exact_accuracy"] >= 0.7
+    assert result["exact_accuracy_closed"] < result["exact_accuracy"]
+    if (QUANTULUM / "quantities.json").is_file():
+        assert result["quantulum3"]["cases"] > 100
+    assert any(line.startswith("number_range:") for line in lines)
+
+
+def test_eval_accepts_a_single_file() -> None:
+    if not (SPECS / "NumberRangeModel.json").is_file():
+        pytest.skip("Recognizers-Text specs not available")
+    result = evaluate_numbers(SPECS / "NumberRangeModel.json", echo=lambda _: None)
+    assert set(result) >= {"number_range", "exact_accuracy", "value_accuracy"}
+    assert "number" not in result
