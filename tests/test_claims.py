@@ -290,3 +290,12 @@ def test_names_are_cleaned_and_folded() -> None:
     assert clean_name("Seoul’s National Intelligence Agency") == "National Intelligence Agency"
     assert clean_name("meet United States") == "United States"
     assert fold("Zelenskyy") == fold("Zelensky") == fold("Zelenskiy")
+
+
+def test_dateline_is_not_part_of_the_claimant() -> None:
+    text = "PORTO, Portugal -- Rescue workers said about 2,000 people left their homes."
+    article = _article("d1", text, "Tribune")
+    story = Story("s2", "Porto", ["d1"])
+    extract_claims([story], [article])
+    (claim,) = story.claims
+    assert claim.claimant_name == "Rescue workers"

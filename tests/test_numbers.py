@@ -289,3 +289,10 @@ def test_eval_accepts_a_single_file() -> None:
     result = evaluate_numbers(SPECS / "NumberRangeModel.json", echo=lambda _: None)
     assert set(result) >= {"number_range", "exact_accuracy", "value_accuracy"}
     assert "number" not in result
+
+
+def test_casualty_verb_before_soldiers_wins_over_troops() -> None:
+    # a bug: "killed several North Korean soldiers" was counted as troops sent
+    text = "Ukraine has previously said it captured or killed several North Korean soldiers."
+    (span,) = find_numbers(text)
+    assert quantity_kind(text, span) == ("killed", "North Korean soldiers")

@@ -267,5 +267,16 @@ def eval_attribution(
     _print_metrics(evaluate_attribution(path, echo=_echo))
 
 
+@eval_app.command("facets")
+def eval_facets(
+    path: Annotated[Path, typer.Argument(help="Gold facets JSON beside its corpus folder.")],
+) -> None:
+    """Triangulation: pairwise F1 of facet grouping over claims and status accuracy."""
+    from crosswire.eval.facets import evaluate_facets
+
+    _require(path)
+    _print_metrics(evaluate_facets(path, echo=_echo))
+
+
 def main() -> None:
     app()

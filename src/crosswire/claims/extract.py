@@ -62,6 +62,9 @@ _HEDGE = re.compile(
     r"unconfirmed|unverified|(?:could|can)\s+not\s+be\s+(?:independently\s+)?"
     r"(?:verified|confirmed)|may|might|could|likely|it\s+is\s+unclear|rumou?red)\b"
 )
+_DATELINE = re.compile(
+    r"^[A-Z][A-Z .'’-]+(?:,\s*[A-Z][\w .'’-]*)?\s*(?:\([^)]*\))?\s*(?:--|—|–)\s*"
+)
 _PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i"})
 _MIN_WORDS = 5
 # parse pieces a copy adds only when they are long enough to hold a sentence
@@ -148,7 +151,7 @@ def _read(article: Article, doc: Doc, offset: int) -> _Read:
             Mention(article.id, start + offset, end + offset, text[start:end], "ORG", True)
         )
     last_sources: dict[str, tuple[int, int, str]] = {}
-    for sent in doc.sents:
+    for sent in _sentences(doc):
         read.sentences.append((sent.start_char + offset, sent.end_char + offset))
         if not _asserts(sent):
             continue
@@ -182,6 +185,32 @@ def _read(article: Article, doc: Doc, offset: int) -> _Read:
                 draft.time = TimeRef(time.text, time.interval[0], time.interval[1], time.value)
             read.drafts.append(draft)
     return read
+
+
+_LEADING_CLOSER = re.compile(r"^[\"”’'»)\]]+\s+")
+
+
+def _sentences(doc: Doc) -> list[Span]:
+    """spaCy's sentences, cut at paragraph breaks (a sentence never spans two) and without
+    a closing quote the parser hung on the next paragraph's first sentence."""
+    text = doc.text
+    pieces: list[Span] = []
+    for sent in doc.sents:
+        start = sent.start_char
+        for line in re.split(r"(\n+)", text[sent.start_char : sent.end_char]):
+            end = start + len(line)
+            lead = len(line) - len(line.lstrip())
+            stripped = line.strip()
+            closer = _LEADING_CLOSER.match(stripped)
+            if closer:
+                lead += closer.end()
+                stripped = stripped[closer.end() :]
+            if stripped:
+                span = doc.char_span(start + lead, start + lead + len(stripped), "expand")
+                if span is not None:
+                    pieces.append(span)
+            start = end
+    return pieces
 
 
 def _asserts(sent: Span) -> bool:
@@ -245,6 +274,10 @@ def _attribute(
     if attribution.recipient is not None:
         draft.recipient = attribution.recipient.text
     start, end, text = source.start + offset, source.end + offset, source.text
+    # the parser may hang the dateline on the subject: "PORTO, Portugal -- City officials"
+    dateline = _DATELINE.match(text)
+    if dateline and dateline.end() < len(text):
+        start, text = start + dateline.end(), text[dateline.end() :]
     words = text.lower().split()
     head = _head(words)
     if text.lower() in _PRONOUNS:

@@ -1464,13 +1464,18 @@ def _own_kind(text: str, span: NumberSpan) -> tuple[str | None, str | None]:
     if head is None and not after_ctx and not before_ctx:
         return None, None
     kind = _kind_from_words(counted, head, after_ctx)
-    if kind is None or (head is not None and kind == head.lower()):
-        verb_kind = _kind_from_words(None, None, before_ctx)
-        if verb_kind is not None:
-            kind = verb_kind
+    # a casualty verb before the figure says what happened to whom the noun names:
+    # "captured or killed several North Korean soldiers" counts the killed, not troops
+    verb_kind = _kind_from_words(None, None, before_ctx)
+    by_verb = verb_kind is not None and (
+        kind is None or kind in ("troops", "people") or (head is not None and kind == head.lower())
+    )
+    if by_verb:
+        kind = verb_kind
     # soldiers are "troops" unless a casualty word said what happened to them
     if (
-        head is not None
+        not by_verb
+        and head is not None
         and _TROOP_NOUNS.match(head.lower())
         and kind is not None
         and (kind in (head.lower(), "troops") or _DEPLOY_RE.search(after_ctx))

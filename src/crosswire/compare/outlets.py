@@ -1,7 +1,9 @@
 """What each outlet alone carries and what it leaves out.
 
 An outlet's claim is exclusive when no other outlet has a claim in the same facet (so a
-detail only one outlet printed, even from a source others also quote on other points).
+detail only one outlet printed, even from a source others also quote on other points);
+in a facet of figures, when no other outlet gives a compatible value or repeats its
+origin (so one outlet's casualty figure stays its own beside another's different one).
 An entity is exclusive when only this outlet's articles (per `Entity.articles`, else
 per the claims that mention it) name it. A facet is missing from an outlet when at
 least two of the story's other outlets, and more than half of them, carry it.
@@ -14,6 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
+from crosswire.compare.facets import claims_agree
 from crosswire.model import Article, Claim, Facet, OutletView, Story, outlet_of
 
 UNKNOWN_OUTLET = "unknown"
@@ -53,6 +56,19 @@ def outlet_views(
         facet_outlets[facet.id] = carried
         if len(carried) == 1:
             exclusive[next(iter(carried))].update(facet.claims)
+        elif facet.kind is not None:
+            # in a facet of figures, another outlet carries a claim only when it gives a
+            # compatible value or repeats the same origin: NIS's 300 dead is VOA's alone
+            # even if AFP prints another casualty figure
+            members = [claims[c] for c in facet.claims if c in claims]
+            for claim in members:
+                outlet = claim_outlet(claim, articles)
+                if not any(
+                    claim_outlet(other, articles) != outlet
+                    and (other.origin == claim.origin or claims_agree(claim, other))
+                    for other in members
+                ):
+                    exclusive[outlet].add(claim.id)
     faceted = {c for facet in facets for c in facet.claims}
     for claim in story.claims:
         if claim.id not in faceted:  # a lone sentence no other claim lines up with

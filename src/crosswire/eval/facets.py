@@ -106,16 +106,18 @@ def score_facets(
     for n, facet in enumerate(predicted):
         for claim_id in facet.claims:
             facets_of.setdefault(claim_id, set()).add(n)
-    items = [(g, cid) for g, row in enumerate(matched) for cid in row]
+    # pairs of distinct claims: a sentence carrying figures of two facets is listed in
+    # both, so "same facet" means "share at least one facet", on both sides
+    gold_of: dict[str, set[int]] = {}
+    for g, row in enumerate(matched):
+        for k, cid in enumerate(row):
+            gold_of.setdefault(cid if cid is not None else f"unmatched:{g}:{k}", set()).add(g)
+    items = sorted(gold_of)
     tp = fp = fn = 0
-    for i, (gold_a, claim_a) in enumerate(items):
-        for gold_b, claim_b in items[i + 1 :]:
-            same_gold = gold_a == gold_b
-            same_pred = (
-                claim_a is not None
-                and claim_b is not None
-                and bool(facets_of.get(claim_a, set()) & facets_of.get(claim_b, set()))
-            )
+    for i, claim_a in enumerate(items):
+        for claim_b in items[i + 1 :]:
+            same_gold = bool(gold_of[claim_a] & gold_of[claim_b])
+            same_pred = bool(facets_of.get(claim_a, set()) & facets_of.get(claim_b, set()))
             tp += same_gold and same_pred
             fp += same_pred and not same_gold
             fn += same_gold and not same_pred
