@@ -658,3 +658,10 @@ def test_a_partial_count_does_not_conflict_with_the_whole() -> None:
     facet = facet_of(story, part)
     assert facet is facet_of(story, claims[2])
     assert facet.status == "agreed"
+
+
+def test_plural_kinds_are_singular_words() -> None:
+    # a bug: "countries" became the facet kind "countrie"
+    from crosswire.compare.facets import family_of
+
+    assert family_of(Quantity("two", 2, 2, "countries")) == ("country", "country")

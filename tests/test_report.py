@@ -15,16 +15,28 @@ from lxml import html as lxml_html
 
 from crosswire.model import (
     Article,
+    BriefSentence,
     Claim,
+    Derived,
     Entity,
     Facet,
     InputError,
+    Origin,
+    OutletView,
     Provenance,
     Quantity,
+    Revision,
     Story,
+    StoryChanges,
     TimeRef,
 )
-from crosswire.report import build_report, render_markdown, validate_report, write_reports
+from crosswire.report import (
+    build_report,
+    render_html,
+    render_markdown,
+    validate_report,
+    write_reports,
+)
 
 CONTRACT = Path(__file__).resolve().parents[2] / "shared" / "contract" / "report.schema.json"
 GENERATED_AT = datetime(2025, 3, 1, 12, 30, tzinfo=UTC)
@@ -367,11 +379,414 @@ def test_html_lists_input_errors(written: dict[str, Path]) -> None:
 def test_html_claims_and_facets_only_where_present(written: dict[str, Path]) -> None:
     page = _page(written)
     troops = page.get_element_by_id("story-s-troops")
-    assert troops.xpath(".//h3/text()") == ["Articles", "Facets", "Claims"]
+    assert troops.xpath(".//h3/text()") == [
+        "Facets",
+        "Entities",
+        "Articles",
+        "Article texts and claims",
+    ]
     status = troops.xpath(".//table[@class='facets']//span[contains(@class, 'status')]/text()")
-    assert status == ["single-source"]
+    assert status == ["single source"]
     claim = page.get_element_by_id("claim-c1")
-    assert "more than 10,000" in claim.text_content()
-    assert "National Intelligence Service" in claim.text_content()
+    assert claim.tag == "mark"
+    assert claim.text_content().startswith("More than 10,000 soldiers were sent")
+    note = page.get_element_by_id("about-claim-c1").text_content()
+    assert "National Intelligence Service" in note and "≥ 10,000 troops" in note
     floods = page.get_element_by_id("story-s-floods")
-    assert floods.xpath(".//h3/text()") == ["Articles"]
+    assert floods.xpath(".//h3/text()") == ["Articles", "Article texts"]
+
+
+# A cross-checked story as stages 5 and 6 leave it: two outlets, a conflict between two
+# independent origins, a revised and a derived figure, a brief, exclusives, changes.
+A1_TEXT = (
+    "SEOUL (AFP) -- More than 10,000 soldiers were sent, the NIS said. "
+    "About 300 died and 2,700 were injured, it said.\n"
+)
+A2_TEXT = (
+    "Ukraine said 12,000 troops were sent. "
+    'A post read <script>alert(1)</script> & "more" | here, officials said.\n'
+)
+
+
+def _span(text: str, sentence: str) -> tuple[int, int]:
+    start = text.index(sentence)
+    return start, start + len(sentence)
+
+
+def _claim(claim_id: str, article: str, text: str, sentence: str, **extra: Any) -> Claim:
+    start, end = _span(text, sentence)
+    return Claim(id=claim_id, article=article, text=sentence, start=start, end=end, **extra)
+
+
+def _rich_inputs() -> tuple[list[Article], list[Story]]:
+    afp = Article(
+        id="a1",
+        input="afp.txt",
+        text=A1_TEXT,
+        outlet="AFP",
+        title="Troops sent",
+        published="2025-02-27T10:00:00+09:00",
+        story="s1",
+    )
+    voa = Article(
+        id="a2",
+        input="voa.txt",
+        text=A2_TEXT,
+        outlet="Voice of America",
+        title="Ukraine: 12,000",
+        published="2025-02-27T12:00:00+00:00",
+        story="s1",
+    )
+    more = Quantity(text="More than 10,000", low=10000, high=None, kind="troops", approximate=True)
+    twelve = Quantity(text="12,000", low=12000, high=12000, kind="troops")
+    c1 = _claim(
+        "c1",
+        "a1",
+        A1_TEXT,
+        "More than 10,000 soldiers were sent, the NIS said.",
+        claimant="e-nis",
+        claimant_name="National Intelligence Service",
+        via=["NIS", "AFP"],
+        cue="said",
+        hedged=True,
+        hedge="more than",
+        quantities=[more],
+        outlet="AFP",
+    )
+    c2 = _claim(
+        "c2",
+        "a1",
+        A1_TEXT,
+        "About 300 died and 2,700 were injured, it said.",
+        claimant="e-nis",
+        quantities=[
+            Quantity(text="About 300", low=300, high=300, kind="killed", approximate=True),
+            Quantity(text="2,700", low=2700, high=2700, kind="injured"),
+        ],
+        outlet="AFP",
+    )
+    c3 = _claim(
+        "c3",
+        "a2",
+        A2_TEXT,
+        "Ukraine said 12,000 troops were sent.",
+        claimant_name="Ukraine",
+        quantities=[twelve],
+        outlet="Voice of America",
+    )
+    # a second claim on the very same sentence: its mark nests inside the first one's
+    c4 = _claim("c4", "a2", A2_TEXT, "Ukraine said 12,000 troops were sent.", outlet="VOA")
+    evil = 'A post read <script>alert(1)</script> & "more" | here, officials said.'
+    c5 = _claim("c5", "a2", A2_TEXT, evil, claimant_name="officials <b>", outlet="VOA")
+    # offsets that do not match the text: never marked at the wrong words
+    c6 = Claim(id="c6", article="a2", text="A sentence not in the text.", start=0, end=10)
+    # a claim of an article this report does not hold
+    c7 = Claim(id="c7", article="a-gone", text="Gone but cited.", start=0, end=15, outlet="X")
+    facets = [
+        Facet(
+            id="f2",
+            label="casualties | January",
+            claims=["c2"],
+            status="single-source",
+            independent_origins=1,
+            kind="casualties",
+            derived=[
+                Derived(
+                    text="about 3,000 casualties",
+                    low=3000,
+                    high=None,
+                    kind="casualties",
+                    claims=["c2"],
+                    note="derived: e-nis's About 300 killed plus 2,700 injured (claims c2)",
+                )
+            ],
+        ),
+        Facet(
+            id="f1",
+            label="troops sent",
+            claims=["c1", "c3"],
+            status="conflicting",
+            independent_origins=2,
+            kind="troops",
+            origins=[
+                Origin(
+                    name="e-nis",
+                    claims=["c1"],
+                    first_claim="c1",
+                    first_outlet="AFP",
+                    first_published="2025-02-27T10:00:00+09:00",
+                    repeated_by=["Big News Network", "Manila Metro"],
+                    label="National Intelligence Service",
+                ),
+                Origin(
+                    name="Ukraine",
+                    claims=["c3"],
+                    first_claim="c3",
+                    first_outlet="Voice of America",
+                    first_published="2025-02-27T12:00:00+00:00",
+                ),
+            ],
+            revisions=[
+                Revision(
+                    origin="e-nis",
+                    old_claim="c1",
+                    new_claim="c3",
+                    old_value="12",
+                    new_value="17",
+                    old_published="2025-02-27T10:00:00+09:00",
+                    new_published="2025-02-27T12:00:00+00:00",
+                )
+            ],
+        ),
+        Facet(id="f3", label="agreed thing", claims=["c1"], status="agreed", independent_origins=2),
+    ]
+    story = Story(
+        id="s1",
+        headline="North Korea sends troops",
+        articles=["a1", "a2"],
+        entities=[
+            Entity(
+                id="e-nis",
+                name="National Intelligence Service",
+                type="ORG",
+                aliases=["NIS", "Seoul’s spy agency"],
+                articles=["a1"],
+            ),
+        ],
+        claims=[c1, c2, c3, c4, c5, c6, c7],
+        facets=facets,
+        brief=[
+            BriefSentence(
+                text="Seoul says more than 10,000 troops went; Kyiv says 12,000.",
+                claims=["c1", "c3"],
+            ),
+        ],
+        outlets=[
+            OutletView(
+                outlet="AFP", articles=["a1"], exclusive_claims=["c2"], exclusive_entities=["e-nis"]
+            ),
+            OutletView(
+                outlet="Voice of America",
+                articles=["a2"],
+                exclusive_claims=["c5"],
+                missing_facets=["f2"],
+            ),
+        ],
+        changes=StoryChanges(
+            since="2025-02-27T00:00:00+00:00",
+            new_claims=["c3", "c4"],
+            new_facets=["f1", "f3"],
+            new_conflicts=["f1"],
+            revised=list(facets[1].revisions),
+            new_confirmations=["f3"],
+        ),
+    )
+    return [afp, voa], [story]
+
+
+@pytest.fixture
+def rich() -> dict[str, Any]:
+    articles, stories = _rich_inputs()
+    return build_report(articles, stories, [], GENERATED_AT)
+
+
+@pytest.fixture
+def rich_page(rich: dict[str, Any]) -> Any:
+    return lxml_html.fromstring(render_html(rich))
+
+
+def _words(element: Any) -> str:
+    return " ".join(element.text_content().split())
+
+
+def test_rich_report_still_validates(rich: dict[str, Any]) -> None:
+    _contract()
+    assert validate_report(rich, CONTRACT) == []
+
+
+def test_conflicting_facet_row_is_marked_and_listed_first(rich_page: Any) -> None:
+    rows = rich_page.xpath("//table[@class='facets']/tbody/tr")
+    assert [row.get("id") for row in rows] == ["facet-f1", "facet-f3", "facet-f2"]
+    conflict = rows[0]
+    assert "facet-conflicting" in conflict.get("class")
+    assert conflict.xpath("string(.//span[contains(@class,'status')])") == "conflict"
+    assert conflict.xpath("string(th[@scope='row'])").startswith("troops sent")
+    assert "facet-agreed" in rows[1].get("class")
+    assert "facet-single-source" in rows[2].get("class")
+    assert rows[0].xpath("string(td[@class='num'])") == "2"
+
+
+def test_facet_values_per_origin_with_first_and_repeats(rich_page: Any) -> None:
+    origins = rich_page.get_element_by_id("facet-f1").xpath(".//ul[@class='origins']/li")
+    nis, ukraine = (_words(li) for li in origins)
+    assert nis.startswith("National Intelligence Service: “More than 10,000”")
+    assert "first: AFP, 2025-02-27 10:00 +09:00" in nis
+    assert "repeated by Big News Network, Manila Metro" in nis
+    assert ukraine.startswith("Ukraine: “12,000”") and "repeated by" not in ukraine
+    # the value links to its claim sentence
+    assert origins[0].xpath(".//sup[@class='cite']/a/@href") == ["#claim-c1"]
+
+
+def test_revisions_and_derived_values_are_labelled(rich_page: Any) -> None:
+    revision = _words(rich_page.get_element_by_id("facet-f1").xpath(".//ul[@class='revisions']")[0])
+    assert "revised National Intelligence Service: 12 → 17" in revision
+    assert "(revised, 2025-02-27 10:00 +09:00 → 2025-02-27 12:00 UTC)" in revision
+    derived = rich_page.get_element_by_id("facet-f2").xpath(".//ul[@class='derived']/li")[0]
+    assert derived.xpath("string(span[contains(@class,'badge-derived')])") == "derived"
+    # the note names the entity, not its id, and the claim by its number
+    assert "National Intelligence Service's About 300 killed" in _words(derived)
+    assert "(claims #2)" in _words(derived)
+
+
+def test_claim_anchors_mark_the_exact_sentence_in_the_article_text(
+    rich: dict[str, Any], rich_page: Any
+) -> None:
+    texts = {a["id"]: a["text"] for a in rich["articles"]}
+    for claim in rich["stories"][0]["claims"]:
+        if claim["id"] in ("c6", "c7"):
+            continue
+        mark = rich_page.get_element_by_id(f"claim-{claim['id']}")
+        assert mark.tag == "mark"
+        own_text = "".join(mark.xpath(".//text()[not(ancestor::sup)]"))
+        assert own_text == texts[claim["article"]][claim["start"] : claim["end"]].strip()
+        article = mark.xpath("ancestor::article[1]")[0]
+        assert article.get("id") == f"text-{claim['article']}"
+    # two claims on one sentence: one mark inside the other, both reachable, and
+    # their numbers after the sentence read in order
+    assert rich_page.get_element_by_id("claim-c3").getparent().get("id") == "claim-c4"
+    sentence = rich_page.get_element_by_id("claim-c4")
+    numbers = sentence.xpath(".//sup/a/text()") + sentence.xpath(
+        "following-sibling::sup[1]/a/text()"
+    )
+    assert numbers == ["3", "4"]
+    # the whole text survives the marking, word for word
+    body = rich_page.get_element_by_id("text-a2").xpath(".//div[@class='body']")[0]
+    assert "".join(body.xpath(".//text()[not(ancestor::sup)]")) == A2_TEXT
+
+
+def test_claim_with_bad_offsets_is_not_marked_but_still_linkable(rich_page: Any) -> None:
+    target = rich_page.get_element_by_id("claim-c6")
+    assert target.tag == "li"
+    assert "not found at its place in the article text" in _words(target)
+    assert not any(m.get("id") == "claim-c6" for m in rich_page.xpath("//mark"))
+    gone = rich_page.get_element_by_id("claim-c7")
+    assert gone.tag == "li" and "Gone but cited." in _words(gone)
+    assert gone.xpath("string(preceding::h4[1])") == "Claims from articles not shown in this story"
+
+
+def test_brief_cites_claims_that_resolve_to_marked_sentences(rich_page: Any) -> None:
+    brief = rich_page.xpath("//p[@class='brief']")[0]
+    assert "Seoul says more than 10,000 troops went" in _words(brief)
+    hrefs = brief.xpath(".//sup[@class='cite']/a/@href")
+    assert hrefs == ["#claim-c1", "#claim-c3"]
+    assert [rich_page.get_element_by_id(h[1:]).tag for h in hrefs] == ["mark", "mark"]
+    assert brief.xpath(".//sup[@class='cite']/a/text()") == ["1", "3"]
+
+
+def test_every_internal_link_lands_and_ids_are_unique(rich_page: Any) -> None:
+    ids = rich_page.xpath("//@id")
+    assert len(ids) == len(set(ids))
+    targets = {h[1:] for h in rich_page.xpath("//a/@href") if h.startswith("#")}
+    assert targets <= set(ids), targets - set(ids)
+
+
+def test_exclusives_and_omissions_under_the_right_outlet(rich_page: Any) -> None:
+    cards = {
+        card.xpath("string(h4)"): card
+        for card in rich_page.xpath("//div[@class='sources']/section[@class='outlet']")
+    }
+    assert list(cards) == ["AFP", "Voice of America"]
+    afp, voa = cards["AFP"], cards["Voice of America"]
+    assert afp.xpath(".//ul[@class='exclusive']//a/@href") == ["#claim-c2"]
+    assert "About 300 died" in _words(afp.xpath(".//ul[@class='exclusive']")[0])
+    assert "National Intelligence Service" in afp.xpath("string(.//p[@class='exclusive-entities'])")
+    assert afp.xpath(".//ul[@class='missing']") == []
+    assert voa.xpath(".//ul[@class='exclusive']//a/@href") == ["#claim-c5"]
+    assert voa.xpath(".//ul[@class='missing']//a/@href") == ["#facet-f2"]
+    assert afp.xpath(".//ul[@class='outlet-articles']//a/@href") == ["#text-a1"]
+
+
+def test_claim_note_shows_claimant_chain_hedge_and_quantity(rich_page: Any) -> None:
+    note = rich_page.get_element_by_id("about-claim-c1")
+    words = _words(note)
+    assert "claimant National Intelligence Service" in words
+    assert "via NIS → AFP" in words and "cue “said”" in words
+    assert note.xpath("string(.//span[contains(@class,'badge-hedged')])") == "hedged: more than"
+    assert "“More than 10,000” (≥ 10,000 troops, approximate)" in words
+    assert note.xpath(".//a[@class='jump']/@href") == ["#claim-c1"]
+    # the [n] after the marked sentence leads to this note
+    assert rich_page.xpath("//mark[@id='claim-c1']/following-sibling::sup[1]/a/@href") == [
+        "#about-claim-c1"
+    ]
+    assert rich_page.xpath("//mark[@id='claim-c2']/@class") == ["claim"]
+    assert "in-conflict" in rich_page.xpath("//mark[@id='claim-c1']/@class")[0]
+
+
+def test_article_text_is_escaped_not_markup(rich_page: Any) -> None:
+    assert rich_page.xpath("//script") == []
+    mark = rich_page.get_element_by_id("claim-c5")
+    assert '<script>alert(1)</script> & "more" | here' in mark.text_content()
+    assert "officials <b>" in _words(rich_page.get_element_by_id("about-claim-c5"))
+    assert rich_page.xpath("//b") == []
+
+
+def test_entities_listed_with_aliases(rich_page: Any) -> None:
+    rows = rich_page.xpath("//table[@class='entities']/tbody/tr")
+    assert [[_words(cell) for cell in row] for row in rows] == [
+        ["National Intelligence Service", "ORG", "NIS; Seoul’s spy agency", "1"]
+    ]
+
+
+def test_changes_since_list_conflicts_revisions_confirmations(rich_page: Any) -> None:
+    story = rich_page.get_element_by_id("story-s1")
+    heading = [h for h in story.xpath(".//h3/text()") if h.startswith("What changed")]
+    assert heading == ["What changed since 2025-02-27 00:00 UTC"]
+    items = [_words(li) for li in story.xpath(".//ul[@class='changes']/li")]
+    assert items[0].startswith("new conflict troops sent")
+    assert items[1].startswith("revised National Intelligence Service: 12 → 17")
+    assert items[2].startswith("new confirmation agreed thing")
+    # f1 is already listed as the new conflict; only f3 remains a "new facet"
+    assert items[3] == "new facet agreed thing agreed"
+    assert items[4] == "2 new claims in Voice of America"
+
+
+def test_markdown_carries_brief_facets_exclusives_and_changes(rich: dict[str, Any]) -> None:
+    text = render_markdown(rich)
+    story = text.split("## North Korea sends troops")[1]
+    assert (
+        "- Seoul says more than 10,000 troops went; Kyiv says 12,000. "
+        "[#1](#claim-c1) [#3](#claim-c3)" in story
+    )
+    for target in ("claim-c1", "claim-c3", "facet-f1", "facet-f2"):
+        assert f'<a id="{target}"></a>' in story
+    row = next(line for line in story.splitlines() if 'id="facet-f1"' in line)
+    cells = re.split(r"(?<!\\)\|", row.strip())[1:-1]
+    assert len(cells) == 4 and cells[1].strip() == "**conflict**"
+    assert "**National Intelligence Service**: “More than 10,000” [#1](#claim-c1)" in cells[2]
+    assert "repeated by Big News Network, Manila Metro" in cells[2]
+    assert "revised: National Intelligence Service: 12 → 17" in cells[2]
+    # a pipe in a facet label stays inside its cell
+    f2 = next(line for line in story.splitlines() if 'id="facet-f2"' in line)
+    assert len(re.split(r"(?<!\\)\|", f2.strip())[1:-1]) == 4
+    sources = story.split("### Sources side by side")[1].split("###")[0]
+    afp, voa = sources.split("- **Voice of America**")
+    assert "Only here (1): [#2](#claim-c2)" in afp and "Names only here: National" in afp
+    assert "Leaves out: [casualties \\| January](#facet-f2)" in voa
+    changes = story.split("### What changed since 2025-02-27 00:00 UTC")[1].split("###")[0]
+    assert "- **New conflict:** [troops sent](#facet-f1)" in changes
+    assert "- **Revised:** National Intelligence Service: 12 → 17" in changes
+    assert "<script>" not in text and "\\<script\\>" in text
+
+
+def test_story_without_changes_has_no_changes_section(report: dict[str, Any]) -> None:
+    assert "What changed" not in render_markdown(report)
+    assert "What changed" not in render_html(report)
+
+
+def test_rich_report_renders_the_same_bytes_twice() -> None:
+    first = _rich_inputs()
+    second = _rich_inputs()
+    one = build_report(*first, [], GENERATED_AT)
+    two = build_report(list(reversed(second[0])), second[1], [], GENERATED_AT)
+    assert render_html(one) == render_html(two)
+    assert render_markdown(one) == render_markdown(two)

@@ -272,7 +272,9 @@ def family_of(quantity: Quantity) -> tuple[str, str] | None:
     if kind in _CASUALTY_KINDS:
         return ("casualties", _CASUALTY_KINDS[kind])
     kind = _FAMILY_ALIASES.get(kind, kind)
-    if kind.endswith("s") and not kind.endswith("ss") and len(kind) > 4 and kind != "troops":
+    if kind.endswith("ies") and len(kind) > 4:
+        kind = kind[:-3] + "y"  # "countries", not "countrie"
+    elif kind.endswith("s") and not kind.endswith("ss") and len(kind) > 4 and kind != "troops":
         kind = kind[:-1]
     if kind in _NOT_FIGURES:
         return None

@@ -1,14 +1,21 @@
-"""report.html: one self-contained page (inline CSS, no scripts, no network)."""
+"""report.html: one self-contained page (inline CSS, no scripts, no network).
+
+Every string on the page comes from third-party articles, so the template
+autoescapes and the one piece of markup built here (an article's text with its
+claim sentences wrapped in `<mark id="claim-…">`) escapes each text run itself.
+A link to `#claim-<id>` scrolls to that sentence and `:target` CSS highlights it.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup, escape
 
-from crosswire.report.view import report_view
+from crosswire.report.view import ClaimView, TextPiece, report_view
 
 _SUMMARY_CARDS = (
     ("stories", "stories"),
@@ -36,9 +43,37 @@ def _environment() -> Environment:
         keep_trailing_newline=True,
     )
     environment.filters["count"] = count_noun
+    environment.filters["marked_text"] = marked_text
     return environment
 
 
 def count_noun(number: int, noun: str) -> str:
     """'1 article', '2 articles': every noun on the page has a plain -s plural."""
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def marked_text(pieces: Sequence[TextPiece]) -> Markup:
+    """An article's text with each marked claim sentence in a `<mark>` and its `[n]` after."""
+    out: list[str] = []
+    for piece in pieces:
+        if piece.kind == "text":
+            out.append(str(escape(piece.text)))
+        elif piece.claim is not None and piece.kind == "open":
+            out.append(f'<mark class="{_mark_classes(piece.claim)}" id="{piece.claim.anchor}">')
+        elif piece.claim is not None:
+            claim = piece.claim
+            title = escape(f"claim {claim.number}: {claim.claimant}")
+            out.append(
+                f'</mark><sup class="cite"><a href="#{claim.note_anchor}" title="{title}">'
+                f"{claim.number}</a></sup>"
+            )
+    return Markup("".join(out))
+
+
+def _mark_classes(claim: ClaimView) -> str:
+    classes = ["claim"]
+    if claim.hedge:
+        classes.append("hedged")
+    if any(facet.status == "conflicting" for facet in claim.facets):
+        classes.append("in-conflict")
+    return " ".join(classes)

@@ -13,11 +13,17 @@ from typing import Any
 from crosswire.report.view import (
     ArticleView,
     BriefView,
+    ChangesView,
     ClaimRef,
     ClaimView,
+    EntityView,
+    FacetRef,
     FacetView,
+    OutletCard,
     ReportView,
+    RevisionView,
     StoryView,
+    ValueView,
     report_view,
 )
 
@@ -26,6 +32,15 @@ from crosswire.report.view import (
 _SPECIAL = re.compile(r"([\\`*\[\]<>|~]|(?<!\w)_|_(?!\w))")
 _ENTITY = re.compile(r"&(?=#?\w+;)")
 _SPACE = re.compile(r"\s+")
+
+_EXCLUSIVE_SHOWN = 5  # per outlet; the rest are listed by number only
+_NEW_FACETS_SHOWN = 8
+_STATUS_TEXT = {
+    "conflicting": "**conflict**",
+    "agreed": "agreed",
+    "complementary": "complementary",
+    "single-source": "single source",
+}
 
 _SUMMARY_ROWS = (
     ("stories", "Stories"),
@@ -92,13 +107,31 @@ def _stories_table(view: ReportView) -> str:
 def _story_section(story: StoryView) -> str:
     parts = [
         f'<a id="{story.anchor}"></a>\n\n## {escape(story.data["headline"])}',
-        f"Time span: {escape(story.span)}. Outlets: {escape(', '.join(story.outlets) or '—')}.",
-        _story_articles(story),
+        _story_line(story),
         _brief(story.brief),
-        _claims(story.claims),
+        _changes(story.changes),
         _facets(story.facets),
+        _sources(story.sources),
+        _entities(story.entities),
+        _story_articles(story),
+        _claims(story.claims),
     ]
     return "\n\n".join(part for part in parts if part)
+
+
+def _story_line(story: StoryView) -> str:
+    line = f"Time span: {escape(story.span)}. Outlets: {escape(', '.join(story.outlets) or '—')}."
+    if story.claims:
+        conflicts = sum(1 for facet in story.facets if facet.status == "conflicting")
+        line += (
+            f" {_count(len(story.claims), 'claim')}, {_count(len(story.facets), 'facet')},"
+            f" {_count(conflicts, 'conflict')}."
+        )
+    return line
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
 def _story_articles(story: StoryView) -> str:
@@ -131,11 +164,128 @@ def _copy_text(article: ArticleView) -> str:
     return f"copy of {_link(copy.label, copy.anchor)}{similarity}"
 
 
+def _cite(refs: Iterable[ClaimRef]) -> str:
+    """`[#7](#claim-…)`: the claim's number in the story, linked to its sentence."""
+    return " ".join(_link(ref.tag, ref.anchor) for ref in refs)
+
+
 def _brief(brief: list[BriefView]) -> str:
     if not brief:
         return ""
-    lines = [f"- {escape(item.text)}{_refs_suffix(item.claims)}" for item in brief]
+    lines = [f"- {escape(item.text)} {_cite(item.claims)}".rstrip() for item in brief]
     return "### Brief\n\n" + "\n".join(lines)
+
+
+def _facet_link(ref: FacetRef) -> str:
+    return _link(ref.label, ref.anchor)
+
+
+def _revision_text(item: RevisionView) -> str:
+    return f"{escape(item.origin)}: {escape(item.text)} {_cite([item.old, item.new])}"
+
+
+def _changes(changes: ChangesView | None) -> str:
+    if changes is None:
+        return ""
+    head = f"### What changed since {escape(changes.since)}\n\n"
+    if changes.empty:
+        return head + f"Nothing new since {escape(changes.since)}."
+    lines = []
+    if changes.new_conflicts:
+        lines.append("- **New conflict:** " + "; ".join(map(_facet_link, changes.new_conflicts)))
+    lines.extend(f"- **Revised:** {_revision_text(item)}" for item in changes.revised)
+    if changes.new_confirmations:
+        confirmed = (
+            _facet_link(ref) + (f" (now {ref.origins} independent)" if ref.origins else "")
+            for ref in changes.new_confirmations
+        )
+        lines.append("- **New confirmation:** " + "; ".join(confirmed))
+    if changes.new_facets:
+        shown = "; ".join(map(_facet_link, changes.new_facets[:_NEW_FACETS_SHOWN]))
+        rest = len(changes.new_facets) - _NEW_FACETS_SHOWN
+        more = f"; and {rest} more in the facet table" if rest > 0 else ""
+        lines.append(f"- **New facets:** {shown}{more}")
+    if changes.new_claims:
+        where = ", ".join(_link(a.label, a.anchor) for a in changes.new_claim_articles)
+        lines.append(
+            f"- {_count(changes.new_claims, 'new claim')}" + (f" in {where}" if where else "")
+        )
+    return head + "\n".join(lines)
+
+
+def _facets(facets: list[FacetView]) -> str:
+    if not facets:
+        return ""
+    rows = (
+        [
+            f'<a id="{facet.anchor}"></a>{escape(facet.data["label"])}',
+            _STATUS_TEXT.get(facet.status, escape(facet.status)),
+            _facet_values(facet),
+            str(facet.data["independent_origins"]),
+        ]
+        for facet in facets
+    )
+    return "### Facets\n\n" + _table(
+        ["Facet", "Status", "Values by origin", "Independent origins"], rows
+    )
+
+
+def _values(values: Iterable[ValueView]) -> str:
+    return "; ".join(f"{escape(value.text)} {_cite(value.claims)}" for value in values)
+
+
+def _facet_values(facet: FacetView) -> str:
+    parts = []
+    for origin in facet.origins:
+        repeated = f"; repeated by {', '.join(origin.repeated_by)}" if origin.repeated_by else ""
+        when = f", {origin.first_published}" if origin.first_published else ""
+        first = f"first {origin.first_outlet}{when}{repeated}"
+        parts.append(f"**{escape(origin.label)}**: {_values(origin.values)} ({escape(first)})")
+    if not facet.origins:
+        parts.append(_values(facet.values))
+    parts.extend(
+        f"derived: {escape(item.text)} {_cite(item.claims)} ({escape(item.note)})"
+        for item in facet.derived
+    )
+    parts.extend(f"revised: {_revision_text(item)}" for item in facet.revisions)
+    return " · ".join(parts) or "—"
+
+
+def _sources(cards: list[OutletCard]) -> str:
+    if not cards:
+        return ""
+    blocks = []
+    for card in cards:
+        articles = ", ".join(_link(a.title, a.anchor) for a in card.articles)
+        lines = [f"- **{escape(card.outlet)}**: {articles or '—'}"]
+        exclusive = card.exclusive_claims
+        if exclusive:
+            shown = "; ".join(
+                f"{_cite([ref])} {escape(ref.preview)}" for ref in exclusive[:_EXCLUSIVE_SHOWN]
+            )
+            rest = exclusive[_EXCLUSIVE_SHOWN:]
+            more = f"; and {len(rest)} more: {_cite(rest)}" if rest else ""
+            lines.append(f"  - Only here ({len(exclusive)}): {shown}{more}")
+        else:
+            lines.append("  - Only here: nothing the others do not carry")
+        if card.exclusive_entities:
+            names = ", ".join(escape(name) for name in card.exclusive_entities)
+            lines.append(f"  - Names only here: {names}")
+        if card.missing_facets:
+            missing = "; ".join(_facet_link(ref) for ref in card.missing_facets)
+            lines.append(f"  - Leaves out: {missing}")
+        blocks.append("\n".join(lines))
+    return "### Sources side by side\n\n" + "\n".join(blocks)
+
+
+def _entities(entities: list[EntityView]) -> str:
+    if not entities:
+        return ""
+    rows = (
+        [escape(e.name), escape(e.type), escape("; ".join(e.aliases) or "—"), str(e.articles)]
+        for e in entities
+    )
+    return "### Entities\n\n" + _table(["Name", "Type", "Also called", "Articles"], rows)
 
 
 def _claims(claims: list[ClaimView]) -> str:
@@ -149,40 +299,19 @@ def _claim_line(claim: ClaimView) -> str:
     details = [f"claimant: {escape(claim.claimant)}"]
     if claim.via:
         details.append(f"via {escape(claim.via)}")
-    if claim.data.get("cue"):
-        details.append(f"cue “{escape(claim.data['cue'])}”")
-    if claim.data.get("hedged"):
-        details.append("hedged")
+    if claim.cue:
+        details.append(f"cue “{escape(claim.cue)}”")
+    if claim.hedge:
+        details.append(f"**hedged** ({escape(claim.hedge)})")
     details.extend(f"quantity {escape(q)}" for q in claim.quantities)
     if claim.time:
         details.append(f"time {escape(claim.time)}")
+    if claim.copy_of is not None:
+        details.append(f"repeats {_cite([claim.copy_of])}")
     anchor = f'<a id="{claim.anchor}"></a>'
     article = _link(source, claim.article.anchor if claim.article is not None else None)
-    return f"- {anchor}{article}: “{escape(claim.data['text'])}” ({'; '.join(details)})"
-
-
-def _facets(facets: list[FacetView]) -> str:
-    if not facets:
-        return ""
-    rows = (
-        [
-            escape(facet.data["label"]),
-            escape(facet.data["status"]),
-            str(facet.data["independent_origins"]),
-            "; ".join(_ref_text(ref) for ref in facet.claims) or "—",
-        ]
-        for facet in facets
-    )
-    return "### Facets\n\n" + _table(["Facet", "Status", "Independent origins", "Claims"], rows)
-
-
-def _ref_text(ref: ClaimRef) -> str:
-    label = f"{ref.outlet}: {ref.preview}" if ref.outlet else ref.preview
-    return _link(label, ref.anchor)
-
-
-def _refs_suffix(refs: list[ClaimRef]) -> str:
-    return f" ({'; '.join(_ref_text(ref) for ref in refs)})" if refs else ""
+    text = escape(str(claim.data["text"]).strip())
+    return f"- {anchor}**#{claim.number}** {article}: “{text}” ({'; '.join(details)})"
 
 
 def _unassigned_section(articles: list[ArticleView]) -> str:
