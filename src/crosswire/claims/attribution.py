@@ -1,16 +1,22 @@
 """Who said what: attribution relations (source, cue, content) from a spaCy parse.
 
-Rules over the dependency parse, in the PARC / PolNeAR style. A cue is a reporting verb
-from a lexicon (say, tell, report, estimate, cite, ...), a reporting noun used as subject
-("U.S. estimates were ..."), "according to", or "put the number/toll ... at". The source is
-the cue verb's subject subtree as written, determiners included ("the official"); failing
-that the passive agent ("by X"), the subject of the verb it hangs from ("..., adding that"),
-or the noun phrase just before a clause-final cue the parser did not link (", Seoul's spy
-agency told AFP."). The content is the complement clause with its "that", a quotation with
-its marks and inner comma, the object for verbs that take one, or, for "according to X" and
-clause-final cues, the rest of the clause. Span conventions follow PolNeAR: auxiliaries,
-negation and adverbs between them belong to the cue ("has also said"); trailing commas
-and the sentence's full stop belong to no span.
+A verb is a cue when a logistic model learned on PolNeAR *train* says so (weights in
+attribution_cues.json, derived by scripts/learn_attribution_cues.py; features: the form,
+its dependency label, which kinds of children it has, its head, quotation marks, its
+neighbours). PolNeAR's cues go well beyond speech ("voted against", "wants", "touted"),
+which a lexicon cannot list. The cue span grows from that verb one token at a time while
+the train counts for (form, what was taken so far, next token's label and word) say the
+gold cue does ("has also said", "called for", "expressed concern about", "said:"), never
+into the verb's complement clause. Rules add "according to", reporting nouns before a
+copula ("U.S. estimates were ..."), "put the number/toll ... at" and transcript "NAME:".
+The source is the verb's subject subtree as written, determiners included ("the
+official"); failing that the passive agent ("by X"), the subject of the verb it hangs
+from ("..., adding that"), or the noun phrase just before a clause-final cue the parser
+did not link (", Seoul's spy agency told AFP."). The content is the complement clause
+with its "that", a quotation with its marks and inner comma, the object for verbs that
+take one, or, for "according to X" and clause-final cues, the rest of the clause; an
+agentless passive cue may have neither source nor content. Trailing commas and the
+sentence's full stop belong to no span.
 
 The chain model: `via` is the intermediary the source itself cites ("X, citing unidentified
 sources, reported that ..." gives source X, via "unidentified sources"); the same citing is
@@ -18,12 +24,16 @@ also returned as its own attribution (cue "citing", source X, content "unidentif
 sources"), so the chain reads via -> source -> outlet. `recipient` is whom the source told
 ("told Agence France-Presse"). Attributions whose cue lies inside another's content are
 returned too (nested=True) or dropped (nested=False, PolNeAR's one-attribution-per-token
-convention used by the evaluation).
+convention used by the evaluation) when the outer cue's verb governs them.
 """
 
 from __future__ import annotations
 
+import json
+import math
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
@@ -62,7 +72,7 @@ def _forms(lemma: str, *irregular: str) -> set[str]:
     return regular | set(irregular) if irregular else regular
 
 
-# Verbs whose clausal or nominal complement is what the subject asserts, believes or wants.
+# Lemmas of common reporting verbs: they decide which child is the addressee or the content.
 _IRREGULAR = {
     "say": ("said",),
     "tell": ("told",),
@@ -107,43 +117,6 @@ for _lemma in sorted(_LEMMAS):
     for _form in _forms(_lemma, *_IRREGULAR.get(_lemma, ())):
         _VERB_LEMMA.setdefault(_form, _lemma)
 
-# Verb forms that head a PolNeAR *train* cue at least 35% of the times they occur as a verb
-# outside quotations (at least 4 times); measured once, kept as data.
-_LEARNED_FORMS = _words(
-    """
-    acquiesced advocated aiming alluding angered answered apologized appear appeared
-    appears applauded appointed approved articulated assailed assured attacked
-    attributed avoided backing balked bemoaned blasted blasting brushed call called
-    calling calls care celebrated challenged championed chanted chanting condemned
-    condemning congratulated considered considering considers continued convinced
-    credited debated decided declined decried deemed defended defending delivering
-    denounced denouncing derided detailing determined determining discuss discussed
-    discussing dismissed dismisses dismissing distanced documented dubbed echoed echoing
-    emailed embraced encouraged endorsed endorsing express expressed expressing favor
-    favored focuses guess hailed highlighted highlighting hints identified imagined
-    implied implying informed interjected introducing invoked issued knocked labeled
-    laid lambasted lamented lashed laying lays learned like likened listed lists mocked
-    mocking mused named naming negotiated nominated noticed offer offered offering
-    oppose opposed opposes opted ordered outlined outlining passed persuaded pivoted
-    planning plans pleaded point pointed pointing points portrayed portraying prefer
-    preferred prefers presented pressed pressing proclaimed projected promote pushed
-    pushing railed rattled reacted reads realized rebuffed rebuked recognize recognized
-    recognizing recounted referenced referencing referred referring refers refuse
-    refused refuses refusing regarded reiterated rejected rejecting remember remembered
-    reminded reminding renewed repeated repeating requested restricting retweeted ruled
-    see seeking seeks seem seemed seems sees share shared shares shouted sided signaled
-    singled slammed slamming slams sought sounded sounds sparred spoke supported
-    supporting supports suspected talked talking talks thanked thanking threaten
-    threatened threatening titled touted touting understood unveiled view viewed views
-    voiced voted weighed welcomed yelled
-    """
-)
-# Lexicon forms that head a train cue under 35% of the time (mostly "I think" asides).
-_WEAK_FORMS = _words(
-    "believed demanded feel felt find knew know knowing maintained pledged reporting "
-    "responding think thought written tweet"
-)
-_CUE_FORMS = (frozenset(_VERB_LEMMA) | _LEARNED_FORMS) - _WEAK_FORMS
 # tell-type verbs: the direct object is whom the source addressed, not what was said
 _ADDRESSEE_VERBS = frozenset({"tell", "ask", "warn", "urge", "assure", "inform", "remind"})
 # verbs whose direct object is itself the reported content ("reported no arrests")
@@ -166,28 +139,138 @@ _REPORT_NOUNS = frozenset(
     }
 )  # fmt: skip
 _TOLL_NOUNS = frozenset({"number", "toll", "figure", "count", "total", "tally", "estimate"})
-_PHRASAL = frozenset(
-    {
-        ("call", "for"), ("call", "on"), ("refer", "to"), ("point", "to"), ("talk", "about"),
-        ("speak", "about"), ("ask", "about"),
-        ("boast", "about"), ("brag", "about"), ("complain", "about"), ("worry", "about"),
-        ("vote", "for"), ("argue", "for"), ("write", "about"), ("warn", "of"),
-        ("warn", "about"), ("testify", "about"), ("comment", "on"), ("speak", "of"),
-        ("think", "of"), ("know", "about"), ("hear", "about"), ("learn", "of"),
-        ("learn", "about"), ("respond", "to"), ("reply", "to"), ("agree", "with"),
-    }
-)  # fmt: skip
-_WEEKDAYS = frozenset(
-    {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "today"}
-)
-_MEDIUM_NOUNS = frozenset(
-    {"statement", "interview", "email", "e-mail", "tweet", "post", "release", "letter", "speech"}
-)
 _QUOTE_OPEN = frozenset({"“", '"', "‘", "``", "'"})
 _QUOTE_CLOSE = frozenset({"”", '"', "’", "''", "'"})
 _SUBJECTS = frozenset({"nsubj", "csubj", "expl"})
-_CUE_MODIFIERS = frozenset({"aux", "auxpass", "neg"})
 _INHERIT_DEPS = frozenset({"xcomp", "conj", "advcl", "acl", "relcl"})
+
+
+_CUES_PATH = Path(__file__).with_name("attribution_cues.json")
+# children whose presence (and, per verb form, whose kind) says "reporting verb" or not
+_FEATURE_DEPS = frozenset(
+    {
+        "ccomp", "nsubj", "nsubjpass", "dobj", "xcomp", "agent", "dative", "prt", "neg",
+        "mark", "advcl", "csubj", "attr", "acomp", "oprd",
+    }
+)  # fmt: skip
+_CLAUSAL_DEPS = frozenset({"xcomp", "ccomp", "conj", "advcl", "pcomp", "relcl", "acl"})
+
+
+def cue_features(token: Token, quoted: bool) -> list[str]:
+    """Sparse binary features of a verb for the learned cue model (shared with its trainer)."""
+    form = token.lower_
+    features = [
+        "b",
+        "w=" + form,
+        "t=" + token.tag_,
+        "d=" + token.dep_,
+        "wd=" + form + "|" + token.dep_,
+        "wt=" + form + "|" + token.tag_,
+    ]
+    for child in token.children:
+        dep = child.dep_
+        if dep in _FEATURE_DEPS:
+            features += ("c=" + dep, "wc=" + form + "|" + dep)
+            if dep in {"nsubj", "nsubjpass"}:
+                features += ("sp=" + child.pos_, "se=" + (child.ent_type_ or "-"))
+            elif dep == "ccomp" and any(
+                g.dep_ == "mark" and g.lower_ == "that" for g in child.children
+            ):
+                features += ("that", "wthat=" + form)
+            elif dep == "xcomp":
+                features.append("wx=" + form + "|" + child.lower_)
+        elif dep == "prep":
+            features += ("wp=" + form + "|" + child.lower_, "p=" + child.lower_)
+        elif dep == "aux" and child.lower_ == "to":
+            features += ("inf", "winf=" + form)
+    head = token.head
+    features.append("hd=" + head.dep_ + "|" + token.dep_)
+    if token.dep_ in _CLAUSAL_DEPS:
+        features.append("hw=" + head.lower_ + "|" + token.dep_)
+    if quoted:
+        features.append("q")
+    doc = token.doc
+    if token.i > 0:
+        features.append("l=" + doc[token.i - 1].lower_)
+    if token.i + 1 < len(doc):
+        right = doc[token.i + 1].lower_
+        features += ("r=" + right, "wr=" + form + "|" + right)
+    return features
+
+
+@lru_cache(maxsize=1)
+def _cue_tables() -> tuple[dict[str, float], float, dict[str, int]]:
+    """Feature weights, the logit threshold and the span-extension decisions (see scripts/)."""
+    data = json.loads(_CUES_PATH.read_text(encoding="utf-8"))
+    threshold = float(data["threshold"])
+    weights = {str(k): float(v) for k, v in data["weights"].items()}
+    extend = {str(k): int(v) for k, v in data["extend"].items()}
+    return weights, math.log(threshold / (1 - threshold)), extend
+
+
+def _cue_model() -> tuple[dict[str, float], float]:
+    weights, threshold, _ = _cue_tables()
+    return weights, threshold
+
+
+_MAX_CUE_WALK = 8
+
+
+def extension_keys(head: Token, side: str, state: tuple[str, ...], nxt: Token) -> list[str]:
+    """Keys, most specific first, under which "does the cue take `nxt` too?" was counted.
+
+    `state` holds the dependency labels the cue has already taken on this side of its head.
+    """
+    past = ",".join(state)
+    word = nxt.lower_ if nxt.dep_ not in {"pobj", "nsubj", "compound", "amod"} else "*"
+    return [
+        f"{side}|{head.lower_}|{past}|{nxt.dep_}|{word}",
+        f"{side}|{head.lower_}|{past}|{nxt.dep_}",
+        f"{side}||{past}|{nxt.dep_}|{word}",
+        f"{side}||{past}|{nxt.dep_}",
+    ]
+
+
+def walk_blocked(head: Token, nxt: Token) -> bool:
+    """True when `nxt` sits inside the head's complement clause, which a cue never takes."""
+    node = nxt
+    for _ in range(12):
+        if node.i == head.i or node.head.i == node.i:
+            return False
+        if node.dep_ in {"ccomp", "csubj"}:
+            return True
+        node = node.head
+    return False
+
+
+def _learned_cue_range(head: Token, sent: SpacySpan) -> tuple[int, int]:
+    """Grow the cue from its head token while the train decisions say PolNeAR's cue does."""
+    _, _, extend = _cue_tables()
+    doc = head.doc
+    bounds = {"L": head.i, "R": head.i + 1}
+    for side, step in (("L", -1), ("R", 1)):
+        state: tuple[str, ...] = ()
+        while len(state) < _MAX_CUE_WALK:
+            index = bounds[side] - 1 if side == "L" else bounds[side]
+            if not sent.start <= index < sent.end:
+                break
+            nxt = doc[index]
+            if walk_blocked(head, nxt):
+                break
+            decision = next(
+                (extend[k] for k in extension_keys(head, side, state, nxt) if k in extend), 0
+            )
+            if not decision:
+                break
+            bounds[side] += step
+            state += (nxt.dep_,)
+    return bounds["L"], bounds["R"]
+
+
+def cue_score(token: Token, quoted: bool) -> float:
+    """The learned model's logit that `token` heads a PolNeAR cue."""
+    weights, _ = _cue_model()
+    return sum(weights.get(f, 0.0) for f in cue_features(token, quoted))
 
 
 def _span(doc: Doc, start: int, end: int, keep_colon: bool = False) -> Span | None:
@@ -202,7 +285,8 @@ def _span(doc: Doc, start: int, end: int, keep_colon: bool = False) -> Span | No
         return None
     first, last = doc[start], doc[end - 1]
     char_start, char_end = first.idx, last.idx + len(last.text)
-    return Span(char_start, char_end, doc.text[char_start:char_end])
+    # doc.text joins every token on each access; the span's own text is the same characters
+    return Span(char_start, char_end, doc[start:end].text)
 
 
 def _is_trim(token: Token, leading: bool) -> bool:
@@ -228,48 +312,12 @@ def _subtree_range(token: Token, exclude: Token | None = None) -> tuple[int, int
     return start, end
 
 
-def _cue_range(verb: Token, lemma: str) -> tuple[tuple[int, int], Token | None]:
-    """The cue's tokens, and the preposition it swallowed whose object is the content.
-
-    PolNeAR's cue takes auxiliaries, negation and adjacent adverbs ("has also said"),
-    particles ("pointed out"), a governed preposition ("called for", "said of"), a
-    following weekday or "in a statement", and a colon ("said:").
-    """
-    doc = verb.doc
-    start = verb.i
-    for child in verb.lefts:
-        if child.dep_ in _CUE_MODIFIERS and child.i < start and child.lower_ != "to":
-            start = child.i
-    while start > 0 and doc[start - 1].dep_ == "advmod" and doc[start - 1].head == verb:
-        if doc[start - 1].tag_ not in {"RB", "RBR"}:
-            break
-        start -= 1
-    end = verb.i + 1
-    governed: Token | None = None
-    while end < len(doc):
-        nxt = doc[end]
-        if nxt.head != verb:
-            break
-        if nxt.dep_ == "prt":
-            end += 1
-        elif nxt.dep_ == "prep" and (lemma, nxt.lower_) in _PHRASAL:
-            end += 1
-            governed = nxt
-            break
-        elif nxt.dep_ == "npadvmod" and nxt.lower_ in _WEEKDAYS:
-            end += 1
-        elif nxt.dep_ == "prep" and nxt.lower_ == "in" and _statement_pobj(nxt):
-            end = nxt.right_edge.i + 1
-        else:
-            break
-    if end < len(doc) and doc[end].text == ":":
-        end += 1
+def _cue_range(verb: Token, sent: SpacySpan) -> tuple[tuple[int, int], Token | None]:
+    """The learned cue span, and the preposition closing it whose object is the content."""
+    start, end = _learned_cue_range(verb, sent)
+    last = verb.doc[end - 1]
+    governed = last if last.dep_ == "prep" and last.head.i >= verb.i else None
     return (start, end), governed
-
-
-def _statement_pobj(prep: Token) -> bool:
-    pobj = next((c for c in prep.children if c.dep_ == "pobj"), None)
-    return pobj is not None and pobj.lower_ in _MEDIUM_NOUNS and pobj.right_edge.i == pobj.i
 
 
 def _subject(verb: Token) -> Token | None:
@@ -351,6 +399,7 @@ class _Found:
     content: tuple[int, int] | None
     recipient: tuple[int, int] | None = None
     via: tuple[int, int] | None = None
+    head: Token | None = None
 
 
 def _clause_rest(doc: Doc, sent: SpacySpan, cue_start: int, cue_end: int) -> tuple[int, int]:
@@ -393,8 +442,7 @@ def _verb_attribution(verb: Token, lemma: str, sent: SpacySpan) -> _Found | None
     if any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
         # "declined to say": the infinitive is the content of another cue, not a cue
         return None
-    cue, governed = _cue_range(verb, lemma)
-    passive = any(c.dep_ in {"auxpass", "nsubjpass"} for c in verb.children)
+    cue, governed = _cue_range(verb, sent)
     subject = _subject(verb)
     source_token = subject or _agent(verb)
     if source_token is None:
@@ -438,8 +486,6 @@ def _verb_attribution(verb: Token, lemma: str, sent: SpacySpan) -> _Found | None
             content = _subtree_range(pobj)
     if content is None and obj is not None and lemma != "say":
         content = _subtree_range(obj)
-    if passive and source is None and content is None:
-        return None
     if content is None:
         content = _colon_quote(doc, cue[1], sent)
     if content is None and source is not None and source[0] > verb.i:
@@ -449,9 +495,7 @@ def _verb_attribution(verb: Token, lemma: str, sent: SpacySpan) -> _Found | None
         before = source[0] if source is not None and source[0] < cue[0] else cue[0]
         if before - sent.start >= 3:
             content = _trim_range(doc, sent.start, before)
-    if content is None and source is None:
-        return None
-    return _Found(cue, source, content, recipient, via)
+    return _Found(cue, source, content, recipient, via, verb)
 
 
 def _trim_range(doc: Doc, start: int, end: int) -> tuple[int, int]:
@@ -498,7 +542,7 @@ def _speaker_colon(colon: Token, sent: SpacySpan) -> _Found | None:
     return _Found((colon.i, colon.i + 1), (start, colon.i), content)
 
 
-def _put_at(verb: Token) -> _Found | None:
+def _put_at(verb: Token, sent: SpacySpan) -> _Found | None:
     """ "Zelenskyy put the number of killed ... at 4,000": cue "put", content object + "at N"."""
     obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
     if obj is None or obj.lower_ not in _TOLL_NOUNS:
@@ -511,7 +555,7 @@ def _put_at(verb: Token) -> _Found | None:
     subject = _subject(verb) or _inherited_subject(verb)
     source = _subtree_range(subject) if subject is not None else None
     content = (obj.left_edge.i, max(obj.right_edge.i, at.right_edge.i) + 1)
-    return _Found(_cue_range(verb, "put")[0], source, content)
+    return _Found(_cue_range(verb, sent)[0], source, content)
 
 
 def _noun_attribution(noun: Token) -> _Found | None:
@@ -519,6 +563,9 @@ def _noun_attribution(noun: Token) -> _Found | None:
     if noun.dep_ != "nsubj" or noun.tag_ not in {"NN", "NNS"}:
         return None
     verb = noun.head
+    if verb.pos_ != "AUX":
+        # "the poll shows": the verb is the cue, found by the learned model
+        return None
     modifiers = [c for c in noun.lefts if c.dep_ in {"poss", "compound", "nmod", "amod"}]
     owner = [c for c in modifiers if c.pos_ in {"PROPN", "NOUN", "PRON"} and c.dep_ != "amod"]
     if not owner:
@@ -537,17 +584,19 @@ def _noun_attribution(noun: Token) -> _Found | None:
     return _Found(cue, source, content)
 
 
-def _sentence_attributions(sent: SpacySpan) -> list[_Found]:
+def _sentence_attributions(sent: SpacySpan, quoted: set[int]) -> list[_Found]:
     found: list[_Found] = []
+    _, threshold = _cue_model()
     for token in sent:
         lower = token.lower_
         result: _Found | None = None
         if lower == "according":
             result = _according_to(token, sent)
-        elif token.pos_ == "VERB" and lower == "put":
-            result = _put_at(token)
-        elif token.pos_ == "VERB" and lower in _CUE_FORMS:
-            result = _verb_attribution(token, _VERB_LEMMA.get(lower, lower), sent)
+        elif token.pos_ == "VERB":
+            if lower == "put":
+                result = _put_at(token, sent)
+            if result is None and cue_score(token, token.i in quoted) >= threshold:
+                result = _verb_attribution(token, _VERB_LEMMA.get(lower, lower), sent)
         elif token.pos_ == "NOUN" and lower in _REPORT_NOUNS:
             result = _noun_attribution(token)
         elif lower == ":":
@@ -559,6 +608,20 @@ def _sentence_attributions(sent: SpacySpan) -> list[_Found]:
 
 def _inside(inner: tuple[int, int], outer: tuple[int, int] | None) -> bool:
     return outer is not None and outer[0] <= inner[0] and inner[1] <= outer[1]
+
+
+def _swallows(outer: _Found, inner: _Found) -> bool:
+    """True when `inner`'s cue belongs to `outer`'s content, so PolNeAR leaves it out.
+
+    A verb cue's content reaches only the clauses the verb governs: a cue in the same span
+    but outside that subtree (a relative clause on the subject, a coordinated verb the
+    parser hung elsewhere) is an attribution of its own.
+    """
+    if not _inside(inner.cue, outer.content):
+        return False
+    if outer.head is None or inner.head is None:
+        return True
+    return any(a.i == outer.head.i for a in inner.head.ancestors)
 
 
 def _quoted_tokens(doc: Doc) -> set[int]:
@@ -586,15 +649,14 @@ def find_attributions(doc: Doc, nested: bool = True) -> list[Attribution]:
     (PolNeAR annotates only the outermost).
     """
     found: list[_Found] = []
+    quoted = _quoted_tokens(doc)
     for sent in doc.sents:
-        found.extend(_sentence_attributions(sent))
+        found.extend(_sentence_attributions(sent, quoted))
     if not nested:
-        quoted = _quoted_tokens(doc)
         found = [
             f
             for f in found
-            if f.cue[0] not in quoted
-            and not any(o is not f and _inside(f.cue, o.content) for o in found)
+            if f.cue[0] not in quoted and not any(o is not f and _swallows(o, f) for o in found)
         ]
     result: list[Attribution] = []
     taken: set[int] = set()

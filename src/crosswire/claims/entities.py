@@ -30,6 +30,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from crosswire.model import Entity
+from crosswire.unionfind import UnionFind
 
 # spaCy labels worth an entity; dates, numbers and the like are claims' business
 ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC", "EVENT", "LAW"})
@@ -156,22 +157,6 @@ def _person_parts(name: str) -> list[str]:
     return words
 
 
-class _UnionFind:
-    def __init__(self, n: int) -> None:
-        self.parent = list(range(n))
-
-    def find(self, i: int) -> int:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
-        return i
-
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
-
-
 @dataclass(slots=True)
 class _Name:
     """One distinct cleaned name of the story with every mention of it."""
@@ -211,7 +196,7 @@ def resolve_entities(
     names = list(by_name.values())
     for entry in names:
         entry.label = _majority_label(m.label for m in entry.mentions)
-    uf = _UnionFind(len(names))
+    uf = UnionFind(len(names))
     _merge_acronyms(names, uf)
     _merge_people(names, uf)
     _merge_generic_variants(names, uf)
@@ -276,7 +261,7 @@ def _canonical_name(group: Sequence[_Name]) -> str:
     ).text
 
 
-def _merge_acronyms(names: Sequence[_Name], uf: _UnionFind) -> None:
+def _merge_acronyms(names: Sequence[_Name], uf: UnionFind) -> None:
     by_acronym: dict[str, list[int]] = defaultdict(list)
     for i, entry in enumerate(names):
         if entry.label in {"ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "LAW"}:
@@ -290,7 +275,7 @@ def _merge_acronyms(names: Sequence[_Name], uf: _UnionFind) -> None:
             uf.union(i, j)
 
 
-def _merge_people(names: Sequence[_Name], uf: _UnionFind) -> None:
+def _merge_people(names: Sequence[_Name], uf: UnionFind) -> None:
     """Same folded surname and compatible given names; lone surnames join the person."""
     people: dict[str, list[int]] = defaultdict(list)
     for i, entry in enumerate(names):
@@ -325,7 +310,7 @@ def _merge_people(names: Sequence[_Name], uf: _UnionFind) -> None:
                 uf.union(i, members[0])
 
 
-def _merge_generic_variants(names: Sequence[_Name], uf: _UnionFind) -> None:
+def _merge_generic_variants(names: Sequence[_Name], uf: UnionFind) -> None:
     by_frame: dict[tuple[str, ...], list[int]] = defaultdict(list)
     for i, entry in enumerate(names):
         if entry.label != "ORG" or entry.descriptor:
@@ -345,7 +330,7 @@ def _share_article(a: _Name, b: _Name) -> bool:
     return bool({m.article for m in a.mentions} & {m.article for m in b.mentions})
 
 
-def _merge_countries(names: Sequence[_Name], uf: _UnionFind) -> None:
+def _merge_countries(names: Sequence[_Name], uf: UnionFind) -> None:
     """Demonyms join their country: "North Korean" -> "North Korea", "Russian" -> "Russia"."""
     by_text = {e.text.lower(): i for i, e in enumerate(names) if e.label in {"GPE", "LOC"}}
     for i, entry in enumerate(names):
@@ -359,7 +344,7 @@ def _merge_countries(names: Sequence[_Name], uf: _UnionFind) -> None:
                 break
 
 
-def _merge_descriptors(names: Sequence[_Name], uf: _UnionFind) -> None:
+def _merge_descriptors(names: Sequence[_Name], uf: UnionFind) -> None:
     orgs = [(i, set(re.findall(r"[a-z]+", e.text.lower()))) for i, e in enumerate(names)]
     orgs = [(i, words) for i, words in orgs if names[i].label == "ORG" and not names[i].descriptor]
     for i, entry in enumerate(names):

@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 from rensa import RMinHash, RMinHashLSH
 
 from crosswire.model import Article, published_instant
+from crosswire.unionfind import UnionFind
 
 _WORD = re.compile(r"\w+")
 
@@ -66,22 +67,6 @@ def published_key(published: str | None) -> float:
     return float("inf") if moment is None else moment.timestamp()
 
 
-class _UnionFind:
-    def __init__(self, n: int) -> None:
-        self.parent = list(range(n))
-
-    def find(self, i: int) -> int:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
-        return i
-
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
-
-
 def _overlap(a: NDArray[np.uint64], b: NDArray[np.uint64]) -> tuple[float, float]:
     inter = len(np.intersect1d(a, b, assume_unique=True))
     union = len(a) + len(b) - inter
@@ -102,7 +87,7 @@ def find_duplicates(articles: Sequence[Article], config: DedupConfig | None = No
     """Set `duplicate_of` and `similarity` on every copy; return the number of copies."""
     cfg = config or DedupConfig()
     n = len(articles)
-    uf = _UnionFind(n)
+    uf = UnionFind(n)
     sets: list[NDArray[np.uint64]] = []
     by_hash: dict[str, int] = {}
     lsh = RMinHashLSH(threshold=cfg.lsh_threshold, num_perm=cfg.num_perm, num_bands=cfg.num_bands)
