@@ -299,3 +299,27 @@ def test_dateline_is_not_part_of_the_claimant() -> None:
     extract_claims([story], [article])
     (claim,) = story.claims
     assert claim.claimant_name == "Rescue workers"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "hedge"),
+    [
+        ("The rebels reportedly seized the airport on Sunday morning.", "reportedly"),
+        ("The commander is believed to have fled the city overnight.", "is believed to"),
+        ("Unconfirmed reports said the bridge had collapsed under the water.", "Unconfirmed"),
+        (
+            "The figures could not be independently verified by the agency.",
+            "could not be independently verified",
+        ),
+        ("The strike could spread to other yards next week, officials said.", "could"),
+        ("The plant closed in May after the owners went bankrupt.", None),
+    ],
+)
+def test_hedges_by_phrase(sentence: str, hedge: str | None) -> None:
+    story = Story("s3", "h", ["h1"])
+    extract_claims([story], [_article("h1", sentence, "Outlet")])
+    (claim,) = story.claims
+    if hedge is None:
+        assert not claim.hedged, claim.hedge
+    else:
+        assert claim.hedged and claim.hedge == hedge

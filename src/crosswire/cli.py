@@ -114,8 +114,18 @@ def analyze(
         f"{_n(copies, 'copy', 'copies')} of another article; "
         f"{_n(len(result.errors), 'input')} with errors"
     )
+    claims = sum(len(s.claims) for s in result.stories)
+    conflicts = sum(1 for s in result.stories for f in s.facets if f.status == "conflicting")
+    out.print(
+        f"{_n(claims, 'claim')} in {_n(sum(len(s.facets) for s in result.stories), 'facet')}"
+        f" checked across outlets; {_n(conflicts, 'conflict')}"
+    )
     for story in result.stories[:10]:
-        out.print(f"  - {story.headline}  ({len(story.articles)} articles)")
+        n_conflicts = sum(1 for f in story.facets if f.status == "conflicting")
+        _echo(
+            f"  - {story.headline}  ({len(story.articles)} articles"
+            + (f", {n_conflicts} conflict{'s' if n_conflicts > 1 else ''})" if n_conflicts else ")")
+        )
     if len(result.stories) > 10:
         out.print(f"  ... and {len(result.stories) - 10} more")
     for error in result.errors:

@@ -59,7 +59,7 @@ _HEDGE = re.compile(
     r"\b(?:(?i:appears?|appeared|seems?|seemed)\s+to|(?i:apparently|reportedly|allegedly|"
     r"purportedly|presumably|possibly)|(?:is|are|was|were)\s+(?:believed|thought|expected|"
     r"estimated|understood)\s+to|(?:a|the)\s+(?:reported|alleged|suspected|possible)|"
-    r"unconfirmed|unverified|(?:could|can)\s+not\s+be\s+(?:independently\s+)?"
+    r"(?i:unconfirmed|unverified)|(?:could|can)\s+not\s+be\s+(?:independently\s+)?"
     r"(?:verified|confirmed)|may|might|could|likely|it\s+is\s+unclear|rumou?red)\b"
 )
 _DATELINE = re.compile(
