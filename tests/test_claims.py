@@ -323,3 +323,20 @@ def test_hedges_by_phrase(sentence: str, hedge: str | None) -> None:
         assert not claim.hedged, claim.hedge
     else:
         assert claim.hedged and claim.hedge == hedge
+
+
+def test_a_bracketed_acronym_names_its_body() -> None:
+    # a bug: "The National Meteorological Institute (INM" stayed a claimant of its own
+    assert clean_name("The National Meteorological Institute (INM") == (
+        "National Meteorological Institute"
+    )
+    entities, _ = resolve_entities(
+        _mentions(
+            ("a", "National Meteorological Institute (INM)", "ORG"),
+            ("b", "INM", "ORG"),
+        ),
+        "s",
+    )
+    assert [(e.name, e.aliases) for e in entities] == [
+        ("National Meteorological Institute", ["INM"])
+    ]

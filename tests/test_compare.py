@@ -665,3 +665,111 @@ def test_plural_kinds_are_singular_words() -> None:
     from crosswire.compare.facets import family_of
 
     assert family_of(Quantity("two", 2, 2, "countries")) == ("country", "country")
+
+
+def _one_story(rows: list[tuple[str, str, str, str, float, float | None, str]]) -> Story:
+    """Rows of (outlet, published, sentence, figure text, low, high, kind); one article each."""
+    b = Builder()
+    arts = {}
+    for n, (outlet, published, text, figure, low, high, kind) in enumerate(rows):
+        art = Article(id=f"r{n}", input=f"r{n}", text=text, outlet=outlet, published=published)
+        arts[art.id] = art
+        b.claim(art, text, [(figure, low, high, kind)], origin=f"outlet:{outlet}")
+    story = Story(id="r", headline="r", articles=sorted(arts), claims=b.claims)
+    compare_story(story, arts)
+    return story
+
+
+def test_a_running_tally_reported_later_is_an_update() -> None:
+    story = _one_story(
+        [
+            (
+                "A",
+                "2026-03-11T10:00:00+00:00",
+                "At least 9 people drowned.",
+                "At least 9",
+                9,
+                None,
+                "people",
+            ),
+            ("B", "2026-03-12T10:00:00+00:00", "In all 14 people drowned.", "14", 14, 14, "people"),
+        ]
+    )
+    (facet,) = story.facets
+    assert facet.status == "agreed"
+    # the same two figures a few hours apart are a dispute
+    story = _one_story(
+        [
+            ("A", "2026-03-11T10:00:00+00:00", "Exactly 9 people drowned.", "9", 9, 9, "people"),
+            ("B", "2026-03-11T13:00:00+00:00", "In all 14 people drowned.", "14", 14, 14, "people"),
+        ]
+    )
+    (facet,) = story.facets
+    assert facet.status == "conflicting"
+
+
+def test_percentages_group_by_the_words_that_govern_them() -> None:
+    rows = [
+        (
+            "A",
+            "2026-03-09T10:00:00+00:00",
+            "The union demands a 15 percent pay rise.",
+            "15 percent",
+            15,
+            15,
+            "percent",
+        ),
+        (
+            "A",
+            "2026-03-09T10:00:00+00:00",
+            "The yard has offered a 6 percent increase.",
+            "6 percent",
+            6,
+            6,
+            "percent",
+        ),
+        (
+            "B",
+            "2026-03-10T10:00:00+00:00",
+            "The union is demanding a 15 percent raise.",
+            "15 percent",
+            15,
+            15,
+            "percent",
+        ),
+        (
+            "B",
+            "2026-03-10T10:00:00+00:00",
+            "Management has offered 6 percent.",
+            "6 percent",
+            6,
+            6,
+            "percent",
+        ),
+    ]
+    b = Builder()
+    arts: dict[str, Article] = {}
+    for outlet, published, text, *_ in rows:
+        aid = f"a-{outlet}"
+        art = arts.get(aid) or Article(
+            id=aid, input=aid, text="", outlet=outlet, published=published
+        )
+        art.text = f"{art.text} {text}".strip()
+        arts[aid] = art
+    for outlet, _, text, figure, low, high, _kind in rows:
+        c = b.claim(arts[f"a-{outlet}"], text, [(figure, low, high, None)], origin=f"o{outlet}")
+        c.quantities[0].unit = "%"
+    story = Story(id="p", headline="p", articles=sorted(arts), claims=b.claims)
+    compare_story(story, arts)
+    statuses = sorted(f.status for f in story.facets if f.kind == "percent")
+    assert statuses == ["agreed", "agreed"]
+
+
+def test_measures_compare_by_unit_whatever_word_follows() -> None:
+    from crosswire.compare.facets import family_of, unit_of
+
+    km = Quantity("about 3", 3, 3, "north", subject="kilometres long north")
+    assert family_of(km) == family_of(Quantity("2.5", 2.5, 2.5, "long", subject="kilometers long"))
+    zloty = Quantity("12 million", 12e6, 12e6, "zlotys", subject="zlotys")
+    assert family_of(zloty) == ("money", "money")
+    assert unit_of(zloty) == "PLN"

@@ -90,6 +90,7 @@ _DESCRIPTORS: dict[str, tuple[str, ...]] = {
 }
 _DESCRIPTOR_HEADS = frozenset({"agency", "service", "ministry", "bureau", "office", "chief"})
 _POSSESSIVE = re.compile(r"^(.+?)['’]s?\s+(?=\S)")
+_BRACKETED = re.compile(r"\s*\(([A-Z][A-Za-z]{1,7})\)?\s*$")
 _DETERMINER = re.compile(r"^(?:the|a|an)\s+", re.IGNORECASE)
 
 
@@ -107,8 +108,9 @@ class Mention:
 
 def clean_name(text: str) -> str:
     """The name without a leading determiner, possessor or lower-case words spaCy let in
-    ("meet United States"), or a trailing possessive; abbreviation periods stay."""
-    name = _DETERMINER.sub("", text.strip())
+    ("meet United States"), a bracketed acronym ("(INM)", even cut off: "(INM") or a
+    trailing possessive; abbreviation periods stay."""
+    name = _BRACKETED.sub("", _DETERMINER.sub("", text.strip()))
     name = re.sub(r"['’]s?$", "", name).strip()
     match = _POSSESSIVE.match(name)
     if match and not name.lower().startswith(("people's", "people’s")):
@@ -173,7 +175,9 @@ def resolve_entities(
 ) -> tuple[list[Entity], dict[tuple[str, int, int], str]]:
     """Merge mentions into entities; return them and a map (article, start, end) -> entity id."""
     by_name: dict[str, _Name] = {}
+    stated: list[tuple[str, str]] = []  # (name key, the acronym it gives in brackets)
     for mention in mentions:
+        bracket = _BRACKETED.search(mention.text)
         name = clean_name(mention.text)
         if mention.label == "PERSON":
             name = " ".join(_person_parts(name)) or name
@@ -193,6 +197,8 @@ def resolve_entities(
             # a dateline's "SEOUL" names the city as well as "Seoul" does, but reads worse
             if entry.text.isupper() and not name.isupper():
                 entry.text = name
+        if bracket is not None:
+            stated.append((key, bracket.group(1)))
     names = list(by_name.values())
     for entry in names:
         entry.label = _majority_label(m.label for m in entry.mentions)
@@ -202,6 +208,12 @@ def resolve_entities(
     _merge_generic_variants(names, uf)
     _merge_countries(names, uf)
     _merge_descriptors(names, uf)
+    # "National Meteorological Institute (INM)" says itself what "INM" stands for
+    position = {key: i for i, key in enumerate(by_name)}
+    for key, acronym in stated:
+        if acronym.lower() in position:
+            uf.union(position[key], position[acronym.lower()])
+        by_name[key].forms.add(acronym)
 
     groups: dict[int, list[_Name]] = defaultdict(list)
     for i, entry in enumerate(names):

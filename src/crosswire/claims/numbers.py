@@ -23,7 +23,8 @@ Approach, in passes over the text:
 Interval conventions (all bounds are closed unless stated):
 - "about / around / roughly / approximately / some / an estimated / close to N": approximate,
   low = high = N.
-- "nearly / almost N": approximate, low = None, high = N (the true figure is just below N).
+- "nearly / almost N": approximate, low = 0.9 N, high = N (the true figure is just below
+  N; an open lower bound would let "nearly 500" agree with "about 400").
 - "more than / over / above / in excess of / exceeding N": low = N, exclusive, high = None.
 - "at least / no fewer than / no less than / N or more": low = N inclusive, high = None.
 - "less than / fewer than / under / below N": high = N exclusive; "up to / at most / as many
@@ -42,6 +43,8 @@ import re
 from dataclasses import dataclass
 
 __all__ = ["NumberSpan", "find_number_atoms", "find_numbers", "quantity_kind"]
+
+NEARLY_FLOOR = 0.9  # "nearly N" is at least this share of N
 
 
 @dataclass(slots=True, frozen=True)
@@ -1089,7 +1092,7 @@ def _apply_prefix(text: str, span: _Span, floor: int) -> None:
                     span.low, span.high, span.low_inc, span.direction = value, None, False, "lower"
                 span.approximate = True
             elif word in ("nearly", "almost") and value is not None:
-                span.low, span.high, span.direction = None, value, "upper"
+                span.low, span.high, span.direction = value * NEARLY_FLOOR, value, "upper"
                 span.approximate = True
             else:
                 span.approximate = True

@@ -13,6 +13,18 @@ family, ...), increment vs total ("an additional 1,000" never joins a total), su
   agrees with, else the one with most origins, else the earliest; facets are built from
   the most specific mentions first so the unknown ones have something to join.
 
+What a figure counts: a measure's kind is its unit ("kilometres long" and "km inland" are
+both km), an amount named by its currency noun ("12 million zlotys") is money in that
+currency, and amounts in different currencies are never compared; a bare count of people
+takes its kind from the event word that governs it ("nine people drowned" -> killed,
+"pulled 31 people" -> rescued). Deaths and injuries share a facet only when some origin
+gives a combined total to check them against. A figure that does not say what it counts
+(percent, money, measures, bare nouns) joins a facet only when it shares a governing word
+(the noun right after it, "pay rise", "stake"; the verb right before it, "offered") with a
+member or equals one's value, and never one holding a different value from another
+sentence of its own article (an article names different things, it does not contradict
+itself). A percentage is never a partitive part.
+
 Claims without usable quantities are event assertions: grouped greedily (average
 linkage) when the Jaccard similarity of their content words plus entity ids is at least
 0.3 with at least 3 shared features, i.e. about a third of what they say in common.
@@ -26,7 +38,11 @@ compatible values of the same kind, otherwise `complementary`. A partitive figur
 the dead") only conflicts when it exceeds another origin's whole. An origin's current
 value is its newest (unknown publication time counts as oldest); its older values are
 `Revision`s, never conflicts. A later claim worded as an update ("rose to", "climbed
-to") supersedes earlier values of other origins as well. Syndicated copies (`copy_of`)
+to") supersedes earlier values of other origins as well, and so does a running tally
+(killed, injured, missing, rescued, evacuated, arrested) reported by another origin at
+least 12 hours later that moved the way a tally moves (up; the missing down) unless its
+sentence sets itself against another figure ("far more than"); a facet whose values were
+superseded that way, with nothing current conflicting, is agreed. Syndicated copies (`copy_of`)
 are grouped through their original and never counted as an origin of their own.
 """
 
@@ -122,11 +138,117 @@ _NOT_FIGURES = {
 }
 # families whose kind says what is counted; any other kind is a bare head noun ("people",
 # "kilometres") that many different facts share, so its mentions must also share context
-_CORE_FAMILIES = {"casualties", "troops", "arrested", "evacuated", "missing", "money", "percent"}
+_CORE_FAMILIES = {
+    "casualties",
+    "troops",
+    "arrested",
+    "evacuated",
+    "missing",
+    "rescued",
+    "aboard",
+    "capacity",
+    "money",
+    "percent",
+}
 # a count of people says what it counts; a percentage or an amount does not ("15 percent"
 # of what?), so those, like bare nouns, join only facets whose sentences share words
 _SELF_DESCRIBING = _CORE_FAMILIES - {"money", "percent"}
-CONTEXT_MIN_SHARED = 2
+# counts that only grow (or, for the missing, only shrink) as a developing story goes on
+_TALLIES = {"killed", "injured", "missing", "rescued", "evacuated", "arrested"}
+TALLY_GAP_HOURS = 12  # reports this far apart describe different moments of one tally
+# a measure's kind is its unit, whatever word follows it ("kilometres long", "km inland")
+_MEASURES = {
+    "kilometre": "km",
+    "kilometer": "km",
+    "km": "km",
+    "metre": "m",
+    "meter": "m",
+    "millimetre": "mm",
+    "millimeter": "mm",
+    "mm": "mm",
+    "centimetre": "cm",
+    "centimeter": "cm",
+    "cm": "cm",
+    "mile": "mile",
+    "hectare": "hectare",
+    "acre": "acre",
+    "gram": "g",
+    "kilogram": "kg",
+    "kg": "kg",
+    "tonne": "tonne",
+    "ton": "tonne",
+    "litre": "litre",
+    "liter": "litre",
+}
+# a currency named by its noun ("12 million zlotys") is an amount like "$12 million"
+_CURRENCIES = {
+    "euro": "EUR",
+    "dollar": "USD",
+    "zloty": "PLN",
+    "zlotys": "PLN",
+    "rupee": "INR",
+    "shilling": "shilling",
+    "crown": "crown",
+    "krone": "crown",
+    "kroner": "crown",
+    "dong": "VND",
+    "yen": "JPY",
+    "yuan": "CNY",
+    "pound": "GBP",
+    "peso": "peso",
+    "franc": "franc",
+    "real": "BRL",
+}
+# what a count of people counts, read from the verb that governs it ("nine people drowned",
+# "pulled 31 people from the water"); the first match in this order wins
+_EVENT_KINDS = (
+    ("capacity", ("capacity", "licensed", "licence", "license")),
+    ("killed", ("killed", "killing", "died", "dead", "drowned", "death", "deaths", "toll")),
+    ("injured", ("injured", "injuring", "wounded", "hurt", "injuries", "treated")),
+    ("missing", ("missing",)),
+    ("rescued", ("rescued", "pulled", "saved")),
+    ("evacuated", ("evacuated", "evacuees", "evacuee", "homes", "forced")),
+    ("aboard", ("carrying", "aboard", "board", "carried")),
+)
+_EVENT_WORD = {w: kind for kind, words in _EVENT_KINDS for w in words}
+_EVENT_RANK = {kind: n for n, (kind, _) in enumerate(_EVENT_KINDS)}
+EVENT_WINDOW_AFTER = 16  # words: "About 400 people, including residents ..., were evacuated"
+EVENT_WINDOW_BEFORE = 2  # words: "killing at least 15 people", "pulled 31 people"
+# words that date or count a figure rather than say what it is
+_TIME_WORDS = {
+    "year",
+    "years",
+    "month",
+    "months",
+    "week",
+    "weeks",
+    "day",
+    "days",
+    "hour",
+    "hours",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "million",
+    "billion",
+    "thousand",
+    "percent",
+    "per",
+    "cent",
+}
+GOVERN_AFTER = 3  # content words right after a figure: the noun it qualifies ("pay rise")
+GOVERN_BEFORE = 1  # content word right before it: the verb whose object it is ("offered")
+GOVERN_SPAN = 5  # words looked at on either side, stopping at punctuation
+_CLAUSE_BREAK_RE = re.compile(r"[,;:()\[\]\.\"\u201c\u201d]")
 _MILITARY = {"soldier", "troop", "force", "personnel", "serviceman", "servicemen", "fighter"}
 _CIVILIAN = {"civilian", "resident", "passenger", "tourist", "villager"}
 _GENERIC = {"people", "person", "persons", "individual", "men", "women", "member", "number"}
@@ -137,6 +259,12 @@ _PARTITIVE_RE = re.compile(r"\s*of\s+(?:the|its|their|those|these|them)\b", re.I
 _UPDATE_RE = re.compile(
     r"\b(?:rose|risen|rises|rising|climbed|climbs|increased|jumped|mounted|grew)\s+to\b"
     r"|\b(?:updated|revised|new)\s+(?:death\s+)?toll\b",
+    re.IGNORECASE,
+)
+# a figure set against another ("far more than the figure of about 300") disputes it
+_CONTRAST_RE = re.compile(
+    r"\b(?:far|well|much)\s+(?:more|higher|above|below|fewer|less|lower)\b"
+    r"|\b(?:higher|lower)\s+(?:figure\s+)?than\b",
     re.IGNORECASE,
 )
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z'\u2019-]*")
@@ -271,6 +399,9 @@ def family_of(quantity: Quantity) -> tuple[str, str] | None:
         return None
     if kind in _CASUALTY_KINDS:
         return ("casualties", _CASUALTY_KINDS[kind])
+    measure = _measure_of(quantity)
+    if measure is not None:
+        return measure
     kind = _FAMILY_ALIASES.get(kind, kind)
     if kind.endswith("ies") and len(kind) > 4:
         kind = kind[:-3] + "y"  # "countries", not "countrie"
@@ -279,6 +410,31 @@ def family_of(quantity: Quantity) -> tuple[str, str] | None:
     if kind in _NOT_FIGURES:
         return None
     return (kind, kind)
+
+
+def _measure_of(quantity: Quantity) -> tuple[str, str] | None:
+    """("money", code) for an amount named by its currency noun, (unit, unit) for a measure."""
+    words = _WORD_RE.findall(f"{quantity.subject or ''} {quantity.kind or ''}".lower())
+    for word in words[:3]:
+        single = _singular(word)
+        if word in _CURRENCIES or single in _CURRENCIES:
+            return ("money", "money")
+        if word in _MEASURES or single in _MEASURES:
+            unit = _MEASURES.get(word) or _MEASURES[single]
+            return (unit, unit)
+    return None
+
+
+def unit_of(quantity: Quantity) -> str | None:
+    """The unit figures are compared in: the claims stage's, else the currency noun's."""
+    if quantity.unit is not None:
+        return quantity.unit
+    words = _WORD_RE.findall(f"{quantity.subject or ''} {quantity.kind or ''}".lower())
+    for word in words[:3]:
+        code = _CURRENCIES.get(word) or _CURRENCIES.get(_singular(word))
+        if code is not None:
+            return code
+    return None
 
 
 def _singular(word: str) -> str:
@@ -333,12 +489,20 @@ def _time(claim: Claim) -> tuple[date, date] | None:
     return (start or date.min, end or date.max)
 
 
-def _is_delta(claim: Claim, quantity: Quantity) -> bool:
-    if quantity.subject and _DELTA_SUBJECT_RE.search(quantity.subject):
-        return True
+def _offset(claim: Claim, quantity: Quantity) -> int:
+    """Where the figure starts in the claim text, -1 when it cannot be found."""
     offset = quantity.start - claim.start
     if not 0 <= offset <= len(claim.text) or claim.text[offset:].find(quantity.text) != 0:
         offset = claim.text.find(quantity.text)
+    return offset
+
+
+def _is_delta(claim: Claim, quantity: Quantity) -> bool:
+    if quantity.subject and _DELTA_SUBJECT_RE.search(quantity.subject):
+        return True
+    if _DELTA_SUBJECT_RE.search(quantity.text):  # "a further 60 to 80"
+        return True
+    offset = _offset(claim, quantity)
     if offset < 0:
         return False
     return bool(_DELTA_RE.search(claim.text[max(0, offset - 40) : offset].lower()))
@@ -351,12 +515,59 @@ def _is_partial(claim: Claim, quantity: Quantity) -> bool:
     return offset >= 0 and bool(_PARTITIVE_RE.match(claim.text, offset + len(quantity.text)))
 
 
+def _event_kind(claim: Claim, quantity: Quantity) -> str | None:
+    """What a bare count of people counts, from the event word that governs it."""
+    offset = _offset(claim, quantity)
+    if offset < 0:
+        return None
+    before = _WORD_RE.findall(claim.text[:offset])[-EVENT_WINDOW_BEFORE:]
+    after_text = re.split(r"[.;]", claim.text[offset + len(quantity.text) :], maxsplit=1)[0]
+    after = _WORD_RE.findall(after_text)[:EVENT_WINDOW_AFTER]
+    found = [_EVENT_WORD[w.lower()] for w in before + after if w.lower() in _EVENT_WORD]
+    return min(found, key=_EVENT_RANK.__getitem__) if found else None
+
+
+def _governing(claim: Claim, quantity: Quantity) -> frozenset[str]:
+    """The words a figure attaches to: the noun right after it ("a 15 percent pay rise")
+    and the verb right before it ("offered 6 percent"), within its clause, stemmed."""
+    offset = _offset(claim, quantity)
+    if offset < 0:
+        return frozenset()
+    skip = {w.lower() for w in _WORD_RE.findall(f"{quantity.subject or ''} {quantity.kind or ''}")}
+    skip |= {w.lower() for w in _WORD_RE.findall(quantity.text)}
+
+    def content(words: list[str], limit: int) -> list[str]:
+        out = []
+        for word in words[:GOVERN_SPAN]:
+            low = word.lower()
+            if low in _STOP or low in _REPORTING or low in _TIME_WORDS or low in skip:
+                continue
+            if _singular(low) in _MEASURES or _singular(low) in _CURRENCIES or len(low) < 3:
+                continue
+            out.append(_stem(low))
+            if len(out) == limit:
+                break
+        return out
+
+    head = _CLAUSE_BREAK_RE.split(claim.text[:offset])[-1]
+    tail = _CLAUSE_BREAK_RE.split(claim.text[offset + len(quantity.text) :], maxsplit=1)[0]
+    before = content(list(reversed(_WORD_RE.findall(head))), GOVERN_BEFORE)
+    after = content(_WORD_RE.findall(tail), GOVERN_AFTER)
+    return frozenset(before + after)
+
+
 def mentions_of(info: ClaimInfo) -> list[Mention]:
     out = []
     for quantity in info.claim.quantities:
         fam = family_of(quantity)
         if fam is None or (quantity.low is None and quantity.high is None):
             continue
+        if fam[0] not in _CORE_FAMILIES and fam[0] not in _MEASURES.values():
+            kind = _event_kind(info.claim, quantity)
+            if kind in ("killed", "injured"):
+                fam = ("casualties", kind)
+            elif kind is not None:
+                fam = (kind, kind)
         head, qualifiers, text = _subject(quantity.subject)
         out.append(
             Mention(
@@ -364,25 +575,20 @@ def mentions_of(info: ClaimInfo) -> list[Mention]:
                 quantity=quantity,
                 family=fam[0],
                 subkind=fam[1],
-                unit=quantity.unit,
+                unit=unit_of(quantity),
                 delta=_is_delta(info.claim, quantity),
                 head=head,
                 qualifiers=qualifiers,
                 qualifier_text=text,
                 time=_time(info.claim),
-                context=_context(info, fam[0]),
-                partial=_is_partial(info.claim, quantity),
+                context=_governing(info.claim, quantity)
+                if fam[0] not in _SELF_DESCRIBING
+                else frozenset(),
+                # a share is always "of" something: "30 percent of the shipyard" is whole
+                partial=fam[0] != "percent" and _is_partial(info.claim, quantity),
             )
         )
     return out
-
-
-def _context(info: ClaimInfo, family: str) -> frozenset[str]:
-    # the whole sentence's words: a window of a few words around the figure was tried
-    # and scored lower on the example corpus (pairwise F1 0.59 against 0.62)
-    if family in _SELF_DESCRIBING:
-        return frozenset()
-    return event_tokens(info) - {family, _stem(family)}
 
 
 def _content_words(words: Iterable[str]) -> list[str]:
@@ -398,11 +604,26 @@ def _content_words(words: Iterable[str]) -> list[str]:
 
 
 def _context_compatible(mention: Mention, members: list[Mention]) -> bool:
-    """A figure that does not say what it counts joins only a facet whose sentences share
-    words with its own."""
+    """A figure that does not say what it counts joins a facet only when it shares a
+    governing word with a member or equals one's value, and never one where its own
+    article (in another sentence) gives a different value: an article does not
+    contradict itself, it names different things ("demanded 15 percent", "offered 6")."""
     if mention.family in _SELF_DESCRIBING:
         return True
-    return any(len(mention.context & m.context) >= CONTEXT_MIN_SHARED for m in members)
+    span = interval(mention.quantity)
+    for m in members:
+        if (
+            m.info.claim.article == mention.info.claim.article
+            and m.info.claim.id != mention.info.claim.id
+            and _comparable(mention, m)
+            and _value_key(m) != _value_key(mention)
+        ):
+            return False
+    return any(
+        bool(mention.context & m.context)
+        or (_comparable(mention, m) and _overlap(span, interval(m.quantity)))
+        for m in members
+    )
 
 
 # ---------------------------------------------------------------- compatibility
@@ -430,7 +651,7 @@ def claims_agree(a: Claim, b: Claim) -> bool:
             if (
                 fa is not None
                 and fa == family_of(qb)
-                and qa.unit == qb.unit
+                and unit_of(qa) == unit_of(qb)
                 and _overlap(interval(qa), interval(qb))
             ):
                 return True
@@ -557,6 +778,26 @@ def _group_events(infos: list[ClaimInfo]) -> list[FacetBuild]:
     return builds
 
 
+def _split_casualties(builds: list[FacetBuild]) -> list[FacetBuild]:
+    """Deaths and injuries share a facet only when some origin gives a combined total
+    ("killed or wounded", "casualties") for them to be checked against."""
+    out = []
+    for build in builds:
+        kinds = {m.subkind for m in build.mentions}
+        if build.family != "casualties" or "total" in kinds or len(kinds) < 2:
+            out.append(build)
+            continue
+        for kind in sorted(kinds):
+            part = FacetBuild(infos=[], family=build.family, delta=build.delta)
+            for mention in build.mentions:
+                if mention.subkind == kind:
+                    part.mentions.append(mention)
+                    if all(i is not mention.info for i in part.infos):
+                        part.infos.append(mention.info)
+            out.append(part)
+    return out
+
+
 def group_claims(claims: Sequence[Claim]) -> list[FacetBuild]:
     """Facet builds in order of their first claim; copies sit in their original's facets."""
     infos = claim_infos(claims)
@@ -573,7 +814,7 @@ def group_claims(claims: Sequence[Claim]) -> list[FacetBuild]:
             mentions.extend(found)
         else:
             events.append(info)
-    builds = _group_mentions(mentions) + _group_events(events)
+    builds = _split_casualties(_group_mentions(mentions)) + _group_events(events)
     for build in builds:
         for root in list(build.infos):
             build.infos.extend(copies.get(root.claim.id, ()))
@@ -610,7 +851,7 @@ def _current(mentions: list[Mention]) -> list[Mention]:
             key2 = (m.subkind, m.unit)
             if key2 not in updates or m.info.instant > updates[key2]:
                 updates[key2] = m.info.instant
-    return [
+    kept = [
         m
         for m in current
         if not (
@@ -619,6 +860,28 @@ def _current(mentions: list[Mention]) -> list[Mention]:
             and m.info.instant < updates[(m.subkind, m.unit)]
         )
     ]
+    return [m for m in kept if not any(_tally_update(m, later) for later in kept)]
+
+
+def _tally_update(old: Mention, new: Mention) -> bool:
+    """Whether `new` is a later figure of the running tally `old` reported: another origin's,
+    at least TALLY_GAP_HOURS later, moved the way the tally moves (the missing shrink)."""
+    if (
+        old.subkind not in _TALLIES
+        or old.subkind != new.subkind
+        or old.unit != new.unit
+        or old.info.origin == new.info.origin
+        or old.info.instant is None
+        or new.info.instant is None
+    ):
+        return False
+    gap = (new.info.instant - old.info.instant).total_seconds() / 3600
+    if gap < TALLY_GAP_HOURS or _CONTRAST_RE.search(new.info.claim.text):
+        return False
+    a, b = interval(old.quantity), interval(new.quantity)
+    if old.subkind == "missing":
+        return b[1] <= a[1]
+    return b[0] >= a[0]
 
 
 def _fmt(value: float) -> str:
@@ -681,8 +944,9 @@ def judge(mentions: list[Mention], origins: set[str]) -> FacetStatus:
     if len(origins) < 2:
         return "single-source"
     current = _current(mentions)
+    # a tally some origin's later report moved on is an update both agree with
+    agreed = len({m.info.origin for m in current}) < len({m.info.origin for m in mentions})
     current += [proxy for _, proxy in _derived(current)]
-    agreed = False
     for i, a in enumerate(current):
         span_a = interval(a.quantity)
         for b in current[i + 1 :]:
