@@ -139,3 +139,60 @@ def test_the_installed_console_script_runs(tmp_path: Path) -> None:
     assert "1 story from 2 articles" in proc.stdout
     report = load_valid_report(tmp_path)
     assert report["generated_at"].startswith("2026-01-01T00:00:00")
+
+
+def test_claims_and_facets_are_in_the_store(seeds_run: tuple[dict[str, Any], Path]) -> None:
+    report, tmp = seeds_run
+    store = Store(f"sqlite:///{tmp}/c.db")
+    try:
+        story = report["stories"][0]
+        assert store.count("claims") == len(story["claims"]) > 0
+        assert store.count("facets") == len(story["facets"]) > 0
+        assert store.count("entities") == len(story["entities"])
+        (loaded,) = store.load_stories()
+        assert [c.id for c in loaded.claims] == [c["id"] for c in story["claims"]]
+        assert {f.status for f in loaded.facets} >= {"conflicting", "agreed"}
+    finally:
+        store.close()
+
+
+def test_changes_since_from_the_run_and_from_the_store(
+    seeds_run: tuple[dict[str, Any], Path],
+) -> None:
+    _, tmp = seeds_run
+    # VOA's copy is dated 2025-02-28T03:04+10:00, i.e. 27 Feb 17:04 UTC; AFP's is undated
+    code, output = analyze(
+        str(SEEDS),
+        "--out",
+        str(tmp / "since"),
+        "--no-store",
+        "--since",
+        "2025-02-27T00:00Z",
+    )
+    assert code == 0, output
+    story = load_valid_report(tmp / "since")["stories"][0]
+    facets = {f["id"]: f for f in story["facets"]}
+    changes = story["changes"]
+    assert changes["new_claims"]
+    assert [facets[f]["status"] for f in changes["new_conflicts"]] == ["conflicting"]
+    assert changes["new_confirmations"], "the troops figure gains VOA as a second origin"
+
+    stored = runner.invoke(
+        app, ["changes", "--since", "2025-02-27T00:00Z", "--db", f"sqlite:///{tmp}/c.db"]
+    )
+    assert stored.exit_code == 0, stored.output
+    (from_store,) = json.loads(stored.output.strip().splitlines()[-1])
+    assert from_store["new_conflicts"] == changes["new_conflicts"]
+    assert from_store["new_facets"] == changes["new_facets"]
+    assert "new conflict: North Korean casualties" in stored.output
+
+    later = runner.invoke(
+        app, ["changes", "--since", "2025-03-01T00:00Z", "--db", f"sqlite:///{tmp}/c.db"]
+    )
+    assert json.loads(later.output.strip().splitlines()[-1]) == []
+
+
+def test_since_must_be_a_time(tmp_path: Path) -> None:
+    code, output = analyze(str(SEEDS), "--out", str(tmp_path), "--no-store", "--since", "soon")
+    assert code == 2
+    assert "--since wants an ISO 8601 time" in output
