@@ -773,3 +773,29 @@ def test_measures_compare_by_unit_whatever_word_follows() -> None:
     zloty = Quantity("12 million", 12e6, 12e6, "zlotys", subject="zlotys")
     assert family_of(zloty) == ("money", "money")
     assert unit_of(zloty) == "PLN"
+
+
+def test_claims_whose_figures_line_up_with_nothing_can_still_assert_one_event() -> None:
+    # the figures differ in kind (days vs provinces), the assertion is the same
+    arts = {
+        "a": Article(
+            id="a",
+            input="a",
+            outlet="A",
+            text="The government declared a 60-day state of emergency in the Arequipa region.",
+        ),
+        "b": Article(
+            id="b",
+            input="b",
+            outlet="B",
+            text="A state of emergency was declared in Arequipa and five other provinces.",
+        ),
+    }
+    b = Builder()
+    b.claim(arts["a"], arts["a"].text, [("60", 60, 60, "day")], origin="outlet:A")
+    b.claim(arts["b"], arts["b"].text, [("five", 5, 5, "province")], origin="outlet:B")
+    story = Story(id="e", headline="e", articles=["a", "b"], claims=b.claims)
+    compare_story(story, arts)
+    event = [f for f in story.facets if f.kind is None]
+    assert [sorted(f.claims) for f in event] == [["a-c1", "b-c1"]]
+    assert event[0].independent_origins == 2

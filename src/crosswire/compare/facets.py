@@ -28,6 +28,9 @@ itself). A percentage is never a partitive part.
 Claims without usable quantities are event assertions: grouped greedily (average
 linkage) when the Jaccard similarity of their content words plus entity ids is at least
 0.3 with at least 3 shared features, i.e. about a third of what they say in common.
+A claim whose figures line up with no other claim's is grouped that way too (its
+figures are incidental: "a 60-day state of emergency"), forming an event facet only
+with another claim.
 
 Values are intervals; an approximate value ("about", "around") stands for +-8 %, so two
 approximate figures agree when within about 16 % of each other and an approximate and
@@ -814,7 +817,18 @@ def group_claims(claims: Sequence[Claim]) -> list[FacetBuild]:
             mentions.extend(found)
         else:
             events.append(info)
-    builds = _split_casualties(_group_mentions(mentions)) + _group_events(events)
+    figure_builds = _split_casualties(_group_mentions(mentions))
+    # a claim whose figures line up with nobody's ("a 60-day state of emergency in five
+    # provinces") may still assert what other outlets assert: it joins the event grouping
+    shared = {i.claim.id for b in figure_builds if len(b.infos) > 1 for i in b.infos}
+    lonely = {i.claim.id for i in roots if i.claim.id not in shared and mentions_of(i)}
+    events.extend(i for i in roots if i.claim.id in lonely)
+    events.sort(key=lambda i: i.index)
+    # such a claim makes an event facet only with another claim; alone it has its figure's
+    event_builds = [
+        b for b in _group_events(events) if len(b.infos) > 1 or b.infos[0].claim.id not in lonely
+    ]
+    builds = figure_builds + event_builds
     for build in builds:
         for root in list(build.infos):
             build.infos.extend(copies.get(root.claim.id, ()))
