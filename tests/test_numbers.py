@@ -297,3 +297,10 @@ def test_casualty_verb_before_soldiers_wins_over_troops() -> None:
     text = "Ukraine has previously said it captured or killed several North Korean soldiers."
     (span,) = find_numbers(text)
     assert quantity_kind(text, span) == ("killed", "North Korean soldiers")
+
+
+def test_a_death_toll_that_moves_counts_the_killed() -> None:
+    # a bug: "the death toll from the quake rose to 14" had no kind, so it joined no facet
+    text = "The death toll from the quake rose to 14 on Friday."
+    (span,) = find_numbers(text)
+    assert quantity_kind(text, span)[0] == "killed"

@@ -1389,6 +1389,13 @@ _HEAD_STOP = re.compile(
     r"detained|missing|evacuated|displaced|dead)$"
 )
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’.-]*[A-Za-z]|[A-Za-z]|[,;:()\"“”]")
+# "the death toll from the quake rose to 14": the toll names the kind, the verb moves it
+_DEATH_TOLL_RE = re.compile(
+    r"\b(?:death|casualty)\s+toll\b(?:\s+(?:from|in|of|after)\s+[^,;.]{1,50}?)?\s+"
+    r"(?:has\s+|had\s+)?(?:rose|risen|climbed|jumped|increased|stood|reached|was|is|hit)"
+    r"(?:\s+(?:to|at))?\s*$",
+    re.IGNORECASE,
+)
 _NUMBER_OF_RE = re.compile(
     r"\b(?:number|count|toll|tally|total|estimate|figure)\s+of\s+(?P<what>[^,;.]{1,60}?)"
     r"\s+(?:at|to|as|was|is|stood\s+at|rose\s+to|reached)\s*$",
@@ -1451,6 +1458,8 @@ def _own_kind(text: str, span: NumberSpan) -> tuple[str | None, str | None]:
         ctx_words.append(w.lower())
     after_ctx = " ".join(ctx_words)
     before = text[max(0, span.start - 80) : span.start]
+    if _DEATH_TOLL_RE.search(before):
+        return "killed", counted
     m = _NUMBER_OF_RE.search(before)
     if m is not None and counted is None:
         what = m.group("what").split()
