@@ -340,3 +340,19 @@ def test_a_bracketed_acronym_names_its_body() -> None:
     assert [(e.name, e.aliases) for e in entities] == [
         ("National Meteorological Institute", ["INM"])
     ]
+
+
+def test_a_quotation_over_two_sentences_belongs_to_its_speaker() -> None:
+    text = (
+        "Outside the gate, strikers listened to speeches on Tuesday.\n"
+        "“We are not asking for luxury. We are asking to pay the rent,” said welder "
+        "Tomasz Nowak, 52.\n"
+        "The company declined to comment on the strike."
+    )
+    story = Story("s4", "h", ["q1"])
+    extract_claims([story], [_article("q1", text, "Outlet")])
+    speakers = {c.text[:20]: c.claimant_name for c in story.claims}
+    assert speakers["“We are not asking f"] == "Tomasz Nowak"
+    assert speakers["We are asking to pay"] == "Tomasz Nowak"
+    # the quotation ends with its sentence: what follows is not his
+    assert speakers["The company declined"] != "Tomasz Nowak"

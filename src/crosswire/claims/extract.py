@@ -151,12 +151,18 @@ def _read(article: Article, doc: Doc, offset: int) -> _Read:
             Mention(article.id, start + offset, end + offset, text[start:end], "ORG", True)
         )
     last_sources: dict[str, tuple[int, int, str]] = {}
+    # drafts of a quotation still open, waiting for the speaker its closing sentence names:
+    # "“We are not asking for luxury. We are asking to pay the rent,” said Tomasz Nowak."
+    in_quote: list[_Draft] = []
     for sent in _sentences(doc):
         read.sentences.append((sent.start_char + offset, sent.end_char + offset))
-        if not _asserts(sent):
-            continue
         s0, s1 = sent.start_char, sent.end_char
         sent_text = text[s0:s1]
+        opens, closes = _quote_marks(sent_text, bool(in_quote))
+        if not _asserts(sent):
+            if closes:
+                in_quote = []
+            continue
         sent_atts = [a for a in attributions if s0 <= a.cue.start < s1]
         sent_nums = [n for n in numbers if s0 <= n.start and n.end <= s1]
         sent_times = [
@@ -184,7 +190,34 @@ def _read(article: Article, doc: Doc, offset: int) -> _Read:
             if time is not None and time.interval is not None:
                 draft.time = TimeRef(time.text, time.interval[0], time.interval[1], time.value)
             read.drafts.append(draft)
+        if closes:
+            speaker = next((d for d in read.drafts[::-1] if d.start >= s0 + offset), None)
+            if speaker is not None and speaker.source is not None:
+                for draft in in_quote:
+                    draft.source, draft.source_text = speaker.source, speaker.source_text
+                    draft.cue = speaker.cue
+            in_quote = []
+        elif opens:
+            # inside a quotation "we" and "I" are the speaker too
+            in_quote.extend(
+                d
+                for d in read.drafts
+                if d.start >= s0 + offset
+                and (d.source is None or (d.source_text or "").lower() in {"i", "we"})
+            )
     return read
+
+
+def _quote_marks(sentence: str, inside: bool) -> tuple[bool, bool]:
+    """Whether a sentence opens a quotation it does not close, and whether it closes one
+    opened before (curly marks, or an odd number of straight ones)."""
+    stripped = sentence.lstrip()
+    straight = sentence.count('"') % 2 == 1
+    if inside:
+        return False, "”" in sentence or straight
+    opening = stripped.startswith(("“", '"'))
+    unclosed = sentence.count("“") > sentence.count("”") or (stripped.startswith('"') and straight)
+    return opening and unclosed, False
 
 
 _LEADING_CLOSER = re.compile(r"^[\"”’'»)\]]+\s+")
