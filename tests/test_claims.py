@@ -356,3 +356,17 @@ def test_a_quotation_over_two_sentences_belongs_to_its_speaker() -> None:
     assert speakers["We are asking to pay"] == "Tomasz Nowak"
     # the quotation ends with its sentence: what follows is not his
     assert speakers["The company declined"] != "Tomasz Nowak"
+
+
+def test_a_dateline_taken_for_a_subject_is_no_claimant() -> None:
+    # a bug: "NAIROBI, Kenya (CPA)" became the claimant of the Treasury's figure
+    text = (
+        "NAIROBI, Kenya (CPA) -- Kenya on Tuesday signed a $1.1 billion financing agreement "
+        "with a group of development lenders to extend the commuter rail network, the "
+        "Treasury said."
+    )
+    story = Story("s5", "h", ["k1"])
+    extract_claims([story], [_article("k1", text, "Wire")])
+    (claim,) = [c for c in story.claims if c.quantities]
+    assert claim.claimant_name == "Treasury"
+    assert claim.cue == "said"

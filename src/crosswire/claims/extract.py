@@ -65,6 +65,11 @@ _HEDGE = re.compile(
 _DATELINE = re.compile(
     r"^[A-Z][A-Z .'’-]+(?:,\s*[A-Z][\w .'’-]*)?\s*(?:\([^)]*\))?\s*(?:--|—|–)\s*"
 )
+# "NAIROBI, Kenya (CPA)": a capitalised city, up to three capitalised words, a credit
+_BARE_DATELINE = re.compile(
+    r"^[A-Z]{2,}[A-Z .'’-]*,\s*[A-Z][\w'’]*(?:\s+[A-Z][\w'’]*){0,2}"
+    r"(?:\s*\([^)]*\))?\s*(?:--|—|–)?\s*$"
+)
 _PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i"})
 _MIN_WORDS = 5
 # parse pieces a copy adds only when they are long enough to hold a sentence
@@ -163,7 +168,9 @@ def _read(article: Article, doc: Doc, offset: int) -> _Read:
             if closes:
                 in_quote = []
             continue
-        sent_atts = [a for a in attributions if s0 <= a.cue.start < s1]
+        # a cue with nobody behind it ("is expected to"), or only the dateline the parser
+        # took for a subject, names no claimant: the figure goes to whoever else is cited
+        sent_atts = [a for a in attributions if s0 <= a.cue.start < s1 and _names_someone(a)]
         sent_nums = [n for n in numbers if s0 <= n.start and n.end <= s1]
         sent_times = [
             t
@@ -246,6 +253,11 @@ def _sentences(doc: Doc) -> list[Span]:
     return pieces
 
 
+def _names_someone(attribution: Attribution) -> bool:
+    source = attribution.source or attribution.via
+    return source is not None and not _BARE_DATELINE.match(source.text)
+
+
 def _asserts(sent: Span) -> bool:
     words = sum(1 for token in sent if token.is_alpha)
     if words < _MIN_WORDS or sent.text.rstrip().endswith("?"):
@@ -301,7 +313,6 @@ def _attribute(
     """Set source, cue and recipient; "he" and "the official" point back to who they name."""
     source = attribution.source or attribution.via
     if source is None:
-        # a cue with nobody behind it ("is expected to") is a hedge, not an attribution
         return
     draft.cue = attribution.cue.text
     if attribution.recipient is not None:
