@@ -454,14 +454,11 @@ def _finish_story(story: Story, articles: Sequence[Article], reads: dict[str, _R
     claims: list[Claim] = []
     for article in articles:
         read = reads[article.id]
-        article_mentions = [m for m in mentions if m.article == article.id]
         wire = article.original_source
         outlet = outlet_of(article)
         for draft in read.drafts:
             claim_id = f"{article.id}-c{draft.k}"
-            claimant, claimant_name = _claimant(
-                draft, article.id, article_mentions, index, entities
-            )
+            claimant, claimant_name = _claimant(draft, read.mentions, index, entities)
             if claimant is not None and claimant in by_entity:
                 claimant_name = by_entity[claimant].name
             own = claimant is None
@@ -492,7 +489,7 @@ def _finish_story(story: Story, articles: Sequence[Article], reads: dict[str, _R
                     entities=sorted(
                         {
                             index[(m.article, m.start, m.end)]
-                            for m in article_mentions
+                            for m in read.mentions
                             if draft.start <= m.start < draft.end
                             and (m.article, m.start, m.end) in index
                         }
@@ -512,7 +509,6 @@ def _finish_story(story: Story, articles: Sequence[Article], reads: dict[str, _R
 
 def _claimant(
     draft: _Draft,
-    article_id: str,
     mentions: Sequence[Mention],
     index: dict[tuple[str, int, int], str],
     entities: Sequence[Entity],
@@ -539,7 +535,8 @@ def _claimant(
     # a descriptor covering the whole phrase ("Seoul's spy agency") beats the place in it
     inside.sort(key=lambda m: m.end - m.start, reverse=True)
     if inside[0].descriptor:
-        return index[(article_id, inside[0].start, inside[0].end)], draft.source_text
+        widest = inside[0]
+        return index[(widest.article, widest.start, widest.end)], draft.source_text
     ids = {index[(m.article, m.start, m.end)]: m.label for m in inside}
     for label in ("PERSON", "ORG"):
         chosen = [i for i, lab in ids.items() if lab == label]

@@ -811,17 +811,19 @@ def group_claims(claims: Sequence[Claim]) -> list[FacetBuild]:
             copies[info.root].append(info)
     mentions: list[Mention] = []
     events: list[ClaimInfo] = []
+    with_figures: set[str] = set()
     for info in roots:
         found = mentions_of(info)
         if found:
             mentions.extend(found)
+            with_figures.add(info.claim.id)
         else:
             events.append(info)
     figure_builds = _split_casualties(_group_mentions(mentions))
     # a claim whose figures line up with nobody's ("a 60-day state of emergency in five
     # provinces") may still assert what other outlets assert: it joins the event grouping
     shared = {i.claim.id for b in figure_builds if len(b.infos) > 1 for i in b.infos}
-    lonely = {i.claim.id for i in roots if i.claim.id not in shared and mentions_of(i)}
+    lonely = with_figures - shared
     events.extend(i for i in roots if i.claim.id in lonely)
     events.sort(key=lambda i: i.index)
     # such a claim makes an event facet only with another claim; alone it has its figure's

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
@@ -43,6 +43,7 @@ from crosswire.store.schema import (
     stories,
 )
 
+T = TypeVar("T")
 _MIGRATIONS = Path(__file__).with_name("migrations")
 
 
@@ -143,7 +144,7 @@ class Store:
             for chunk in _chunks(rows, 500):
                 conn.execute(stmt, chunk)
             for table in (entities, claims, quantities, facets):
-                for id_chunk in _id_chunks(ids, 500):
+                for id_chunk in _chunks(ids, 500):
                     conn.execute(delete(table).where(table.c.story.in_(id_chunk)))
             for table, child_rows in (
                 (entities, [_entity_row(s.id, e) for s in items for e in s.entities]),
@@ -220,9 +221,9 @@ def _make_engine(url: str) -> Engine:
     return engine
 
 
-def _chunks(rows: list[dict[str, Any]], size: int) -> Iterable[list[dict[str, Any]]]:
+def _chunks(rows: Sequence[T], size: int) -> Iterable[list[T]]:
     for i in range(0, len(rows), size):
-        yield rows[i : i + size]
+        yield list(rows[i : i + size])
 
 
 def _article_row(a: Article, now: str, run_id: int | None) -> dict[str, Any]:
@@ -270,11 +271,6 @@ def _row_article(row: Any) -> Article:
         similarity=row["similarity"],
         story=row["story"],
     )
-
-
-def _id_chunks(ids: Sequence[str], size: int) -> Iterable[list[str]]:
-    for i in range(0, len(ids), size):
-        yield list(ids[i : i + size])
 
 
 def _story_detail(story: Story) -> dict[str, Any]:
