@@ -262,3 +262,33 @@ def test_polnear_dev_subset_scores() -> None:
     assert scores["source_exact_f1"] > 0.65
     assert scores["content_overlap_f1"] > 0.60
     assert any("documents" in line for line in lines)
+
+
+def test_agreement_scores_annotators_against_each_other(tmp_path: Path) -> None:
+    """A text with several annotators' files gives the metric's human ceiling: each
+    annotator scored against the other, and the system against each of them."""
+    from crosswire.eval.attribution import evaluate_attribution
+
+    text = "The senator said the bill would pass. Critics argued that it was rushed.\n"
+    (tmp_path / "text").mkdir()
+    (tmp_path / "attributions").mkdir()
+    (tmp_path / "text" / "doc.txt").write_text(text, encoding="utf-8")
+    said, argued = text.index("said"), text.index("argued")
+    both = (
+        f"T1\tCue {said} {said + 4}\tsaid\nT2\tSource 0 11\tThe senator\n"
+        f"E1\tCue:T1 Source:T2\n"
+        f"T3\tCue {argued} {argued + 6}\targued\nT4\tSource 38 45\tCritics\n"
+        f"E2\tCue:T3 Source:T4\n"
+    )
+    only_said = "\n".join(both.splitlines()[:3]) + "\n"
+    (tmp_path / "attributions" / "doc_aaaa.ann").write_text(both, encoding="utf-8")
+    (tmp_path / "attributions" / "doc_bbbb.ann").write_text(only_said, encoding="utf-8")
+
+    lines: list[str] = []
+    result = evaluate_attribution(tmp_path, echo=lines.append)
+    assert result["files"] == 1  # scored once, against the first annotator
+    assert result["agreement_documents"] == 1
+    # a: 2 cues, b: 1 cue, 1 shared -> F1 2/3 whichever side is gold
+    assert result["human_cue_exact_f1"] == pytest.approx(2 / 3, abs=1e-3)
+    assert result["system_vs_annotators_cue_exact_f1"] < 1.0
+    assert any("several annotators" in line for line in lines)

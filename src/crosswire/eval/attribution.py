@@ -11,7 +11,11 @@ predicted (precision) or gold (recall) lengths.
 
 PolNeAR layout: `text/<name>.txt` and `attributions/<name>_<annotator>.ann`; the few
 texts annotated by several people are scored once, against the first annotator's file
-by name. Gold events (`E` lines) name Cue, Source and Content text-bound annotations;
+by name. Those texts also give the ceiling of the metric: every annotator is scored
+against every other with the same function (human agreement), and the system against
+every annotator of the same texts, so the two figures compare directly.
+
+Gold events (`E` lines) name Cue, Source and Content text-bound annotations;
 a discontinuous span ("a b;c d") is kept as its pieces for sources and contents (Citron
 keeps span lists) and as its covering span for the cue (Citron's cue is one span).
 """
@@ -19,6 +23,7 @@ keeps span lists) and as its covering span for the cue (Citron's cue is one span
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -33,6 +38,7 @@ from crosswire.claims.nlp import load_nlp
 _ANNOTATOR_SUFFIX_RE = re.compile(r"_[0-9a-f]{4}$")
 _WORST_SHOWN = 5
 _BATCH_SIZE = 16
+_ROLES = ("cue", "source", "content", "all")
 
 CharSpan = tuple[int, int]
 TokSpan = tuple[int, int]
@@ -52,6 +58,8 @@ class GoldDocument:
     name: str
     text: str
     attributions: tuple[GoldAttribution, ...]
+    # the other annotators' files of the same text, where there are several
+    others: tuple[tuple[GoldAttribution, ...], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,6 +99,18 @@ class DocScore:
     tallies: dict[str, Tally] = field(default_factory=dict)
     missed: list[str] = field(default_factory=list)
     spurious: list[str] = field(default_factory=list)
+    # on a text with several annotators: each against each other, and the system
+    # against each of them
+    human: dict[str, Tally] | None = None
+    system: dict[str, Tally] | None = None
+
+
+def _add_all(tallies: Iterable[dict[str, Tally]]) -> dict[str, Tally]:
+    total = {role: Tally() for role in _ROLES}
+    for tally in tallies:
+        for role, t in tally.items():
+            total[role].add(t)
+    return total
 
 
 def _parse_spans(field_text: str) -> tuple[CharSpan, ...]:
@@ -131,16 +151,17 @@ def parse_ann(ann_text: str) -> tuple[GoldAttribution, ...]:
 
 def load_polnear(path: Path, limit: int | None = None) -> list[GoldDocument]:
     """The documents of one PolNeAR compartment (`path` holds text/ and attributions/)."""
-    docs: list[GoldDocument] = []
-    seen: set[str] = set()
+    files: dict[str, list[Path]] = {}
     for ann in sorted((path / "attributions").glob("*.ann")):
-        name = _ANNOTATOR_SUFFIX_RE.sub("", ann.stem)
+        files.setdefault(_ANNOTATOR_SUFFIX_RE.sub("", ann.stem), []).append(ann)
+    docs: list[GoldDocument] = []
+    for name, anns in files.items():
         text_path = path / "text" / f"{name}.txt"
-        if name in seen or not text_path.exists():
+        if not text_path.exists():
             continue
-        seen.add(name)
+        first, *others = (parse_ann(a.read_text(encoding="utf-8")) for a in anns)
         text = text_path.read_text(encoding="utf-8")
-        docs.append(GoldDocument(name, text, parse_ann(ann.read_text(encoding="utf-8"))))
+        docs.append(GoldDocument(name, text, first, tuple(others)))
         if limit is not None and len(docs) >= limit:
             break
     return docs
@@ -266,6 +287,10 @@ def score_document(doc: Doc, gold_doc: GoldDocument) -> DocScore:
     gold = _gold_quotes(index, gold_doc.attributions)
     predicted = _predicted_quotes(index, find_attributions(doc, nested=False))
     score = DocScore(gold_doc.name, len(gold), len(predicted), score_quotes(predicted, gold))
+    if gold_doc.others:
+        annotators = [gold, *(_gold_quotes(index, o) for o in gold_doc.others)]
+        score.human = _add_all(score_quotes(a, b) for a, b in itertools.permutations(annotators, 2))
+        score.system = _add_all(score_quotes(predicted, a) for a in annotators)
     gold_cues = {g.cue for g in gold}
     predicted_cues = {p.cue for p in predicted}
     score.missed = [_describe(doc, g) for g in gold if g.cue not in predicted_cues]
@@ -301,17 +326,13 @@ def evaluate_attribution(
     """
     gold_docs = load_polnear(path, limit)
     nlp = load_nlp()
-    totals = {role: Tally() for role in ("cue", "source", "content", "all")}
     scores: list[DocScore] = []
     started = time.perf_counter()
     texts = (g.text for g in gold_docs)
     for doc, gold_doc in zip(nlp.pipe(texts, batch_size=_BATCH_SIZE), gold_docs, strict=True):
-        score = score_document(doc, gold_doc)
-        scores.append(score)
-        for role, tally in score.tallies.items():
-            totals[role].add(tally)
+        scores.append(score_document(doc, gold_doc))
     seconds = time.perf_counter() - started
-    metrics = _metrics(totals)
+    metrics = _metrics(_add_all(s.tallies for s in scores))
     _echo_report(scores, metrics, echo)
     result: dict[str, float | int | dict[str, float]] = dict(metrics)
     result |= {
@@ -320,6 +341,21 @@ def evaluate_attribution(
         "predicted_attributions": sum(s.predicted for s in scores),
         "docs_per_s": round(len(scores) / seconds, 2) if seconds > 0 else 0.0,
     }
+    shared = [(s.human, s.system) for s in scores if s.human is not None and s.system is not None]
+    if shared:
+        human = _metrics(_add_all(h for h, _ in shared))
+        system = _metrics(_add_all(p for _, p in shared))
+        result["agreement_documents"] = len(shared)
+        for role in ("cue", "source", "content"):
+            key = f"{role}_exact_f1"
+            result[f"human_{key}"] = human[key]
+            result[f"system_vs_annotators_{key}"] = system[key]
+        echo(
+            f"{len(shared)} documents with several annotators: exact F1 annotator vs annotator"
+            f" cue={human['cue_exact_f1']:.4f} source={human['source_exact_f1']:.4f};"
+            f" system vs each annotator cue={system['cue_exact_f1']:.4f}"
+            f" source={system['source_exact_f1']:.4f}"
+        )
     return result
 
 
