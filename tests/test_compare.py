@@ -470,6 +470,14 @@ def test_approximate_values_get_a_tolerance() -> None:
     assert two(q("more than 10,000 people", 10000, None), q("10,500 people", 10500, 10500)) == (
         "agreed"
     )
+    # a bug: "nearly 500" as the claims stage reads it (450-500) was widened again and
+    # agreed with "about 400"
+    assert two(q("about 400 people", 400, 400, True), q("nearly 500 people", 450, 500, True)) == (
+        "conflicting"
+    )
+    assert two(q("about 460 people", 460, 460, True), q("nearly 500 people", 450, 500, True)) == (
+        "agreed"
+    )
 
 
 def test_event_assertions_from_two_origins_agree() -> None:

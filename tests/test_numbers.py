@@ -304,3 +304,48 @@ def test_a_death_toll_that_moves_counts_the_killed() -> None:
     text = "The death toll from the quake rose to 14 on Friday."
     (span,) = find_numbers(text)
     assert quantity_kind(text, span)[0] == "killed"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A magnitude 6.2 earthquake struck southern Peru before dawn on Wednesday.",
+        "A 7.1-magnitude quake hit the coast.",
+        "The quake had a magnitude of 5.4.",
+        "The National Seismic Service put the magnitude at 5.9.",
+        "The institute measured the quake at magnitude 6.2 and placed its epicentre nearby.",
+    ],
+)
+def test_an_earthquake_magnitude_is_its_own_kind(text: str) -> None:
+    # a bug: "magnitude 6.2 earthquake struck southern Peru" was counted as "peru"
+    (span,) = find_numbers(text)
+    assert quantity_kind(text, span)[0] == "magnitude"
+
+
+def test_an_aftershock_magnitude_is_not_the_quakes() -> None:
+    text = "A magnitude 5.1 aftershock followed the magnitude 6.2 quake."
+    aftershock, quake = find_numbers(text)
+    assert quantity_kind(text, aftershock)[0] == "aftershock magnitude"
+    assert quantity_kind(text, quake)[0] == "magnitude"
+
+
+def test_a_death_toll_after_a_decimal_figure_counts_the_killed() -> None:
+    # a bug: the "." of "6.2" hid the death toll, so 17 took the quake's words as its kind
+    text = "The death toll from the magnitude 6.2 quake stood at 17 on Thursday."
+    magnitude, toll = find_numbers(text)
+    assert quantity_kind(text, magnitude)[0] == "magnitude"
+    assert quantity_kind(text, toll) == ("killed", None)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "counted"),
+    [
+        ("Between 2,100 and 2,400 workers stayed away from the shipyard.", "people", "workers"),
+        ("A magnitude 6 quake and 3 aftershocks struck the coast.", "aftershocks", "aftershocks"),
+        ("About 40 armed men attacked the convoy.", "people", "armed men"),
+        ("The storm killing 12 people swept the coast.", "killed", "people"),
+    ],
+)
+def test_a_verb_after_the_counted_noun_ends_it(text: str, kind: str, counted: str) -> None:
+    span = find_numbers(text)[-1]
+    assert quantity_kind(text, span) == (kind, counted)

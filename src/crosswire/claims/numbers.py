@@ -1354,7 +1354,7 @@ _CASUALTY_VERBS: list[tuple[re.Pattern[str], str]] = [
     ),
     (
         re.compile(
-            r"\b(?:died|dead|deaths?|killed|kill|fatalities|perished|slain|lost\s+their"
+            r"\b(?:died|dead|deaths?|killed|kill|killing|fatalities|perished|slain|lost\s+their"
             r"\s+lives|death\s+toll|toll)\b"
         ),
         "killed",
@@ -1388,14 +1388,26 @@ _HEAD_STOP = re.compile(
     r"reportedly|allegedly|now|then|not|deployed|sent|killed|died|injured|wounded|arrested|"
     r"detained|missing|evacuated|displaced|dead)$"
 )
+# irregular past tenses that follow a counted noun in news ("an earthquake struck")
+_PAST_VERBS = frozenset(
+    re.findall(
+        r"\w+",
+        "struck hit shook stood rose fell left took came went began saw told gave found held"
+        " met brought kept spread swept tore broke sank burst ran fled stayed",
+    )
+)
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’.-]*[A-Za-z]|[A-Za-z]|[,;:()\"“”]")
 # "the death toll from the quake rose to 14": the toll names the kind, the verb moves it
 _DEATH_TOLL_RE = re.compile(
-    r"\b(?:death|casualty)\s+toll\b(?:\s+(?:from|in|of|after)\s+[^,;.]{1,50}?)?\s+"
+    r"\b(?:death|casualty)\s+toll\b(?:\s+(?:from|in|of|after)\s+(?:[^,;.]|(?<=\d)\.(?=\d)){1,50}?)?\s+"
     r"(?:has\s+|had\s+)?(?:rose|risen|climbed|jumped|increased|stood|reached|was|is|hit)"
     r"(?:\s+(?:to|at))?\s*$",
     re.IGNORECASE,
 )
+# an earthquake's size: "magnitude 6.2", "a magnitude of 5.4", "put the magnitude at 5.9",
+# "a 7.1-magnitude quake"
+_MAGNITUDE_BEFORE_RE = re.compile(r"\bmagnitude(?:\s+(?:of|at|was|is))?\s*$", re.IGNORECASE)
+_MAGNITUDE_AFTER_RE = re.compile(r"\s*-?\s*magnitude\b", re.IGNORECASE)
 _NUMBER_OF_RE = re.compile(
     r"\b(?:number|count|toll|tally|total|estimate|figure)\s+of\s+(?P<what>[^,;.]{1,60}?)"
     r"\s+(?:at|to|as|was|is|stood\s+at|rose\s+to|reached)\s*$",
@@ -1410,12 +1422,14 @@ _DEPLOY_RE = re.compile(
 def _noun_chunk(words: list[str]) -> list[str]:
     chunk: list[str] = []
     for w in words[:5]:
-        if not w[:1].isalpha() or _HEAD_STOP.match(w.lower()):
+        lower = w.lower()
+        if not w[:1].isalpha() or _HEAD_STOP.match(lower):
+            break
+        # a verb after the noun ends the phrase: "workers stayed away", "quake struck";
+        # a first word in -ed is an adjective ("armed men")
+        if chunk and (lower.endswith("ed") or lower in _PAST_VERBS):
             break
         chunk.append(w)
-    # a trailing verb-ish word ("soldiers died") is not part of the noun phrase
-    while chunk and chunk[-1].lower().endswith("ed") and len(chunk) > 1:
-        chunk.pop()
     return chunk
 
 
@@ -1460,6 +1474,11 @@ def _own_kind(text: str, span: NumberSpan) -> tuple[str | None, str | None]:
     before = text[max(0, span.start - 80) : span.start]
     if _DEATH_TOLL_RE.search(before):
         return "killed", counted
+    if _MAGNITUDE_BEFORE_RE.search(before) or _MAGNITUDE_AFTER_RE.match(text, span.end):
+        # an aftershock's magnitude is not the quake's: it must never conflict with it
+        if "aftershock" in text[span.end : span.end + 30].lower():
+            return "aftershock magnitude", "aftershock"
+        return "magnitude", "magnitude"
     m = _NUMBER_OF_RE.search(before)
     if m is not None and counted is None:
         what = m.group("what").split()
@@ -1521,4 +1540,7 @@ def quantity_kind(text: str, span: NumberSpan) -> tuple[str | None, str | None]:
     if not earlier:
         return kind, counted
     prev_kind, prev_counted = quantity_kind(text, earlier[-1])
+    if prev_kind == "magnitude":
+        # "the toll from the magnitude 6.2 quake stood at 17": a magnitude counts nothing
+        return kind, counted
     return (kind or prev_kind), prev_counted

@@ -34,7 +34,8 @@ with another claim.
 
 Values are intervals; an approximate value ("about", "around") stands for +-8 %, so two
 approximate figures agree when within about 16 % of each other and an approximate and
-an exact one within 8 %. Status: one independent origin -> `single-source`; else
+an exact one within 8 %; a range with both ends ("nearly 500" is 450-500) is not widened.
+Status: one independent origin -> `single-source`; else
 `conflicting` if two origins' current values of the same kind (or a component above
 another origin's total) are incompatible, `agreed` if some pair of origins gives
 compatible values of the same kind, otherwise `complementary`. A partitive figure ("five of
@@ -152,6 +153,7 @@ _CORE_FAMILIES = {
     "capacity",
     "money",
     "percent",
+    "magnitude",
 }
 # a count of people says what it counts; a percentage or an amount does not ("15 percent"
 # of what?), so those, like bare nouns, join only facets whose sentences share words
@@ -633,10 +635,13 @@ def _context_compatible(mention: Mention, members: list[Mention]) -> bool:
 
 
 def interval(quantity: Quantity) -> tuple[float, float]:
-    """The range a figure stands for, approximate ones widened by the tolerance."""
+    """The range a figure stands for, approximate ones widened by the tolerance.
+
+    A range with both ends already says how vague it is ("nearly 500" is 450-500, "hundreds
+    of" 200-999): widening it again would let "nearly 500" agree with "about 400"."""
     low = float("-inf") if quantity.low is None else quantity.low
     high = float("inf") if quantity.high is None else quantity.high
-    if quantity.approximate:
+    if quantity.approximate and not (quantity.low is not None and quantity.high != quantity.low):
         low -= abs(low) * APPROX_TOLERANCE if quantity.low is not None else 0.0
         high += abs(high) * APPROX_TOLERANCE if quantity.high is not None else 0.0
     return (low, high)
