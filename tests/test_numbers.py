@@ -322,11 +322,23 @@ def test_an_earthquake_magnitude_is_its_own_kind(text: str) -> None:
     assert quantity_kind(text, span)[0] == "magnitude"
 
 
-def test_an_aftershock_magnitude_is_not_the_quakes() -> None:
-    text = "A magnitude 5.1 aftershock followed the magnitude 6.2 quake."
-    aftershock, quake = find_numbers(text)
-    assert quantity_kind(text, aftershock)[0] == "aftershock magnitude"
-    assert quantity_kind(text, quake)[0] == "magnitude"
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A magnitude 5.1 aftershock followed the magnitude 6.2 quake.",
+        "The magnitude 6.2 quake was followed by dozens of aftershocks, the largest of"
+        " magnitude 5.1.",
+    ],
+)
+def test_an_aftershock_magnitude_is_not_the_quakes(text: str) -> None:
+    spans = {text[s.start : s.end]: s for s in find_numbers(text)}
+    assert quantity_kind(text, spans["5.1"])[0] == "aftershock magnitude"
+    assert quantity_kind(text, spans["6.2"])[0] == "magnitude"
+
+
+def test_a_bare_figure_after_a_magnitude_is_a_magnitude() -> None:
+    text = "The ISP measured the quake at magnitude 6.2, while other agencies put it at 6.0."
+    assert [quantity_kind(text, s)[0] for s in find_numbers(text)] == ["magnitude"] * 2
 
 
 def test_a_death_toll_after_a_decimal_figure_counts_the_killed() -> None:

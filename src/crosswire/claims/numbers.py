@@ -1408,6 +1408,18 @@ _DEATH_TOLL_RE = re.compile(
 # "a 7.1-magnitude quake"
 _MAGNITUDE_BEFORE_RE = re.compile(r"\bmagnitude(?:\s+(?:of|at|was|is))?\s*$", re.IGNORECASE)
 _MAGNITUDE_AFTER_RE = re.compile(r"\s*-?\s*magnitude\b", re.IGNORECASE)
+_SHOCK_RE = re.compile(r"\b(aftershock|(?:earth)?quake|tremor|temblor)s?\b", re.IGNORECASE)
+
+
+def _nearest_shock(text: str, span: NumberSpan) -> str | None:
+    """ "aftershock" or "quake": whichever the sentence names closest to the figure."""
+    best: tuple[int, str] | None = None
+    for m in _SHOCK_RE.finditer(text):
+        distance = m.start() - span.end if m.start() >= span.end else span.start - m.end()
+        word = "aftershock" if m.group(1).lower() == "aftershock" else "quake"
+        if best is None or distance < best[0]:
+            best = (distance, word)
+    return None if best is None else best[1]
 _NUMBER_OF_RE = re.compile(
     r"\b(?:number|count|toll|tally|total|estimate|figure)\s+of\s+(?P<what>[^,;.]{1,60}?)"
     r"\s+(?:at|to|as|was|is|stood\s+at|rose\s+to|reached)\s*$",
@@ -1476,7 +1488,7 @@ def _own_kind(text: str, span: NumberSpan) -> tuple[str | None, str | None]:
         return "killed", counted
     if _MAGNITUDE_BEFORE_RE.search(before) or _MAGNITUDE_AFTER_RE.match(text, span.end):
         # an aftershock's magnitude is not the quake's: it must never conflict with it
-        if "aftershock" in text[span.end : span.end + 30].lower():
+        if _nearest_shock(text, span) == "aftershock":
             return "aftershock magnitude", "aftershock"
         return "magnitude", "magnitude"
     m = _NUMBER_OF_RE.search(before)
@@ -1540,7 +1552,7 @@ def quantity_kind(text: str, span: NumberSpan) -> tuple[str | None, str | None]:
     if not earlier:
         return kind, counted
     prev_kind, prev_counted = quantity_kind(text, earlier[-1])
-    if prev_kind == "magnitude":
+    if prev_kind == "magnitude" and kind is not None:
         # "the toll from the magnitude 6.2 quake stood at 17": a magnitude counts nothing
         return kind, counted
     return (kind or prev_kind), prev_counted
