@@ -370,3 +370,40 @@ def test_a_dateline_taken_for_a_subject_is_no_claimant() -> None:
     (claim,) = [c for c in story.claims if c.quantities]
     assert claim.claimant_name == "Treasury"
     assert claim.cue == "said"
+
+
+def test_a_body_that_measured_a_figure_is_its_claimant() -> None:
+    # a bug: "The institute measured the quake at magnitude 6.2" was the outlet's own
+    # claim, so two outlets citing one institute counted as two origins
+    texts = {
+        "m1": "The Peruvian Seismological Institute measured the quake at magnitude 6.2 and "
+        "placed its epicentre about 40 kilometres northwest of Arequipa.",
+        "m2": "The quake hit about 40 kilometres northwest of the city of Arequipa at a depth "
+        "of 35 kilometres, the Peruvian Seismological Institute (ISP) said.",
+        "m3": "Rescuers worked through the night and 12 people were pulled from rubble.",
+    }
+    story = Story("s6", "h", sorted(texts))
+    extract_claims([story], [_article(k, t, f"Outlet {k}") for k, t in texts.items()])
+    by_article = {c.article: c for c in story.claims if c.quantities}
+    assert by_article["m1"].claimant_name == "Peruvian Seismological Institute"
+    assert by_article["m1"].cue == "measured"
+    # one entity behind both, even though NER cut "(ISP)" off as a mention of its own
+    assert by_article["m1"].claimant == by_article["m2"].claimant
+    assert by_article["m1"].origin == by_article["m2"].origin
+    # no measuring body named: still the outlet's own
+    assert by_article["m3"].origin == "outlet:Outlet m3"
+
+
+def test_an_acronym_cut_off_in_brackets_names_the_body_before_it() -> None:
+    text = "the Peruvian Seismological Institute (ISP) said"
+    name_end = text.index(" (")
+    mentions = [
+        Mention("a", 0, name_end, text[:name_end], "ORG"),
+        Mention("a", name_end + 2, name_end + 5, "ISP", "ORG"),
+        Mention("b", 0, 3, "ISP", "ORG"),
+    ]
+    entities, index = resolve_entities(mentions, "s")
+    assert [(e.name, e.aliases) for e in entities] == [
+        ("Peruvian Seismological Institute", ["ISP"])
+    ]
+    assert len(set(index.values())) == 1

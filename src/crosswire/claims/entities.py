@@ -170,6 +170,21 @@ class _Name:
     forms: set[str]  # every spelling met: "U.S." and "US" share one key
 
 
+_ACRONYM_TEXT = re.compile(r"^[A-Z][A-Z.]{1,7}$")
+
+
+def _split_brackets(mentions: Sequence[Mention]) -> list[tuple[str, str]]:
+    """(name key, acronym) where NER cut "the Peruvian Seismological Institute (ISP)" in
+    two: an acronym mention starting two characters (" (") after a longer name's end."""
+    by_end = {(m.article, m.end): m for m in mentions if " " in m.text.strip()}
+    out = []
+    for m in mentions:
+        name = by_end.get((m.article, m.start - 2))
+        if name is not None and _ACRONYM_TEXT.match(m.text):
+            out.append((clean_name(name.text).lower().replace(".", ""), m.text))
+    return out
+
+
 def resolve_entities(
     mentions: Sequence[Mention], story_id: str
 ) -> tuple[list[Entity], dict[tuple[str, int, int], str]]:
@@ -199,6 +214,7 @@ def resolve_entities(
                 entry.text = name
         if bracket is not None:
             stated.append((key, bracket.group(1)))
+    stated += _split_brackets(mentions)
     names = list(by_name.values())
     for entry in names:
         entry.label = _majority_label(m.label for m in entry.mentions)

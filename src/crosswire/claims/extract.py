@@ -26,6 +26,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from crosswire.claims.attribution import Attribution, find_attributions
+from crosswire.claims.attribution import Span as TextSpan
 from crosswire.claims.entities import (
     ENTITY_LABELS,
     Mention,
@@ -71,6 +72,53 @@ _BARE_DATELINE = re.compile(
     r"(?:\s*\([^)]*\))?\s*(?:--|—|–)?\s*$"
 )
 _PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i"})
+# verbs by which a named body gives a figure as its own finding: "the institute measured
+# the quake at magnitude 6.2", "the service put the magnitude at 5.9"
+_MEASURING = frozenset(
+    {
+        "measured",
+        "measures",
+        "put",
+        "puts",
+        "placed",
+        "places",
+        "estimated",
+        "estimates",
+        "recorded",
+        "records",
+        "counted",
+        "counts",
+        "registered",
+        "calculated",
+        "tallied",
+        "forecast",
+        "forecasts",
+        "projected",
+        "projects",
+    }
+)
+# nouns that name a body able to measure, when no proper name does
+_BODIES = frozenset(
+    {
+        "institute",
+        "agency",
+        "service",
+        "ministry",
+        "centre",
+        "center",
+        "survey",
+        "office",
+        "authority",
+        "authorities",
+        "department",
+        "bureau",
+        "observatory",
+        "police",
+        "commission",
+        "company",
+        "government",
+    }
+)
 _MIN_WORDS = 5
 # parse pieces a copy adds only when they are long enough to hold a sentence
 _MIN_NOVEL_CHARS = 40
@@ -172,6 +220,8 @@ def _read(article: Article, doc: Doc, offset: int) -> _Read:
         # took for a subject, names no claimant: the figure goes to whoever else is cited
         sent_atts = [a for a in attributions if s0 <= a.cue.start < s1 and _names_someone(a)]
         sent_nums = [n for n in numbers if s0 <= n.start and n.end <= s1]
+        if sent_nums and not sent_atts:
+            sent_atts = _measured_by(sent)
         sent_times = [
             t
             for t in times
@@ -251,6 +301,34 @@ def _sentences(doc: Doc) -> list[Span]:
                     pieces.append(span)
             start = end
     return pieces
+
+
+def _measured_by(sent: Span) -> list[Attribution]:
+    """The body that measured, estimated or counted a figure, as its attribution: a
+    sentence without a cue whose verb is one of _MEASURING and whose subject is a named
+    entity or an institution ("The Peruvian Seismological Institute measured ...")."""
+    for verb in sent:
+        if verb.pos_ != "VERB" or verb.lower_ not in _MEASURING:
+            continue
+        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        if subject is None or not (
+            subject.pos_ == "PROPN"
+            or subject.ent_type_ in {"ORG", "PERSON", "NORP"}
+            or subject.lower_ in _BODIES
+        ):
+            continue
+        doc = sent.doc
+        first, last = doc[subject.left_edge.i], doc[subject.right_edge.i]
+        source = TextSpan(
+            first.idx, last.idx + len(last.text), doc.text[first.idx : last.idx + len(last.text)]
+        )
+        cue = TextSpan(verb.idx, verb.idx + len(verb.text), verb.text)
+        end = doc[verb.right_edge.i]
+        content = TextSpan(
+            verb.idx, end.idx + len(end.text), doc.text[verb.idx : end.idx + len(end.text)]
+        )
+        return [Attribution(cue=cue, source=source, content=content)]
+    return []
 
 
 def _names_someone(attribution: Attribution) -> bool:

@@ -1420,6 +1420,8 @@ def _nearest_shock(text: str, span: NumberSpan) -> str | None:
         if best is None or distance < best[0]:
             best = (distance, word)
     return None if best is None else best[1]
+
+
 _NUMBER_OF_RE = re.compile(
     r"\b(?:number|count|toll|tally|total|estimate|figure)\s+of\s+(?P<what>[^,;.]{1,60}?)"
     r"\s+(?:at|to|as|was|is|stood\s+at|rose\s+to|reached)\s*$",
