@@ -807,3 +807,35 @@ def test_claims_whose_figures_line_up_with_nothing_can_still_assert_one_event() 
     event = [f for f in story.facets if f.kind is None]
     assert [sorted(f.claims) for f in event] == [["a-c1", "b-c1"]]
     assert event[0].independent_origins == 2
+
+
+def test_homes_counted_are_not_people_evacuated() -> None:
+    # a bug: "homes" is an evacuation word ("forced from their homes"), so "hundreds of
+    # homes" and "1,100 homes uninhabitable" were judged two evacuation counts in conflict
+    texts = {
+        "a": "An earthquake damaged hundreds of homes around Arequipa on Monday.",
+        "b": "Preliminary figures showed about 1,100 homes uninhabitable on Monday.",
+        "c": "The floods forced 10,000 people from their homes on Monday.",
+        "d": "About 10,000 people were forced from their homes on Monday, officials said.",
+    }
+    figures = {
+        "a": ("hundreds of", 200, 999, "homes", "homes"),
+        "b": ("about 1,100", 1100, 1100, "uninhabitable", "homes uninhabitable"),
+        "c": ("10,000", 10000, 10000, "people", "people"),
+        "d": ("About 10,000", 10000, 10000, "people", "people"),
+    }
+    b = Builder()
+    arts = {}
+    for key, text in texts.items():
+        figure, low, high, kind, subject = figures[key]
+        arts[key] = Article(id=key, input=key, text=text, outlet=key.upper())
+        b.claim(
+            arts[key], text, [(figure, low, high, kind)], origin=key, subjects={figure: subject}
+        )
+    story = Story(id="h", headline="h", articles=sorted(arts), claims=b.claims)
+    compare_story(story, arts)
+    facet_of = {cid: f for f in story.facets for cid in f.claims}
+    assert facet_of["c-c1"] is facet_of["d-c1"]
+    assert facet_of["c-c1"].kind == "evacuated"
+    assert facet_of["a-c1"].kind != "evacuated" and facet_of["b-c1"].kind != "evacuated"
+    assert facet_of.get("a-c1") is not facet_of.get("b-c1")

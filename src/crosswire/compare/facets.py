@@ -216,6 +216,8 @@ _EVENT_KINDS = (
     ("aboard", ("carrying", "aboard", "board", "carried")),
 )
 _EVENT_WORD = {w: kind for kind, words in _EVENT_KINDS for w in words}
+# event words that name where people were, not who: never the counted noun's own kind
+_EVENT_PLACES = frozenset({"homes", "board"})
 _EVENT_RANK = {kind: n for n, (kind, _) in enumerate(_EVENT_KINDS)}
 EVENT_WINDOW_AFTER = 16  # words: "About 400 people, including residents ..., were evacuated"
 EVENT_WINDOW_BEFORE = 2  # words: "killing at least 15 people", "pulled 31 people"
@@ -521,14 +523,23 @@ def _is_partial(claim: Claim, quantity: Quantity) -> bool:
 
 
 def _event_kind(claim: Claim, quantity: Quantity) -> str | None:
-    """What a bare count of people counts, from the event word that governs it."""
+    """What a bare count of people counts, from the event word that governs it.
+
+    A place word is an event word only around the figure's own noun: "forced 10,000
+    people from their homes" counts the evacuated, "hundreds of homes" counts homes."""
     offset = _offset(claim, quantity)
     if offset < 0:
         return None
+    words = _WORD_RE.findall(f"{quantity.subject or ''} {quantity.kind or ''}")
+    own = {w.lower() for w in words} & _EVENT_PLACES
     before = _WORD_RE.findall(claim.text[:offset])[-EVENT_WINDOW_BEFORE:]
     after_text = re.split(r"[.;]", claim.text[offset + len(quantity.text) :], maxsplit=1)[0]
     after = _WORD_RE.findall(after_text)[:EVENT_WINDOW_AFTER]
-    found = [_EVENT_WORD[w.lower()] for w in before + after if w.lower() in _EVENT_WORD]
+    found = [
+        _EVENT_WORD[w.lower()]
+        for w in before + after
+        if w.lower() in _EVENT_WORD and w.lower() not in own
+    ]
     return min(found, key=_EVENT_RANK.__getitem__) if found else None
 
 
