@@ -839,3 +839,49 @@ def test_homes_counted_are_not_people_evacuated() -> None:
     assert facet_of["c-c1"].kind == "evacuated"
     assert facet_of["a-c1"].kind != "evacuated" and facet_of["b-c1"].kind != "evacuated"
     assert facet_of.get("a-c1") is not facet_of.get("b-c1")
+
+
+def test_a_figure_set_against_another_disputes_it() -> None:
+    # a bug: "closer to 15 million zlotys than the 12 million it has acknowledged" counted
+    # both figures as the sentence's own, so its origin seemed to agree with the company
+    b = Builder()
+    a1 = Article(
+        id="a1",
+        input="a1",
+        outlet="Wire",
+        text="Management said the strike had cost about 12 million zlotys in lost production.",
+    )
+    lead = (
+        "The strike may have cost the shipyard closer to 15 million zlotys than the 12 million "
+        "it has acknowledged, according to two people familiar with its estimates."
+    )
+    second = "A spokeswoman said the 12 million zloty figure was the company's assessment."
+    a2 = Article(id="a2", input="a2", outlet="Ledger", text=f"{lead} {second}")
+    b.claim(
+        a1,
+        a1.text,
+        [("about 12 million", 12e6, 12e6, "zlotys")],
+        origin="management",
+        approximate=("about 12 million",),
+        subjects={"about 12 million": "zlotys"},
+    )
+    b.claim(
+        a2,
+        lead,
+        [("15 million", 15e6, 15e6, "zlotys"), ("12 million", 12e6, 12e6, "zlotys")],
+        origin="two people familiar",
+        subjects={"15 million": "zlotys", "12 million": "zlotys"},
+    )
+    b.claim(
+        a2,
+        second,
+        [("12 million", 12e6, 12e6, "figure")],
+        origin="spokeswoman",
+        subjects={"12 million": "zloty figure"},
+    )
+    arts = {"a1": a1, "a2": a2}
+    story = Story(id="z", headline="z", articles=sorted(arts), claims=b.claims)
+    compare_story(story, arts)
+    (facet,) = [f for f in story.facets if f.kind == "money"]
+    assert sorted(facet.claims) == ["a1-c1", "a2-c1", "a2-c2"]
+    assert facet.status == "conflicting"

@@ -23,7 +23,10 @@ gives a combined total to check them against. A figure that does not say what it
 (the noun right after it, "pay rise", "stake"; the verb right before it, "offered") with a
 member or equals one's value, and never one holding a different value from another
 sentence of its own article (an article names different things, it does not contradict
-itself). A percentage is never a partitive part.
+itself). A percentage is never a partitive part. A figure a sentence cites only to set its
+own against ("closer to 15 million than the 12 million the company cited", "15, not 12")
+is not the claimant's: it is dropped, and the claimant's figure may join the facet of the
+value it disputes.
 
 Claims without usable quantities are event assertions: grouped greedily (average
 linkage) when the Jaccard similarity of their content words plus entity ids is at least
@@ -216,6 +219,9 @@ _EVENT_KINDS = (
     ("aboard", ("carrying", "aboard", "board", "carried")),
 )
 _EVENT_WORD = {w: kind for kind, words in _EVENT_KINDS for w in words}
+# words that set one figure against the next in a sentence: "closer to 15 than the 12",
+# "15, not 12", "15 rather than 12", "15 instead of 12"
+_SET_AGAINST_RE = re.compile(r"\bthan\b|\binstead\s+of\b|,\s*not\b", re.IGNORECASE)
 # event words that name where people were, not who: never the counted noun's own kind
 _EVENT_PLACES = frozenset({"homes", "board"})
 _EVENT_RANK = {kind: n for n, (kind, _) in enumerate(_EVENT_KINDS)}
@@ -347,6 +353,9 @@ class Mention:
     time: tuple[date, date] | None
     context: frozenset[str] = frozenset()
     partial: bool = False
+    # the figure this one is set against in its own sentence ("closer to 15 million than
+    # the 12 million the company cited"): someone else's value of the same measure
+    disputes: Quantity | None = None
 
 
 @dataclass(slots=True)
@@ -604,7 +613,22 @@ def mentions_of(info: ClaimInfo) -> list[Mention]:
                 partial=fam[0] != "percent" and _is_partial(info.claim, quantity),
             )
         )
-    return out
+    return _set_against(info.claim, out)
+
+
+def _set_against(claim: Claim, mentions: list[Mention]) -> list[Mention]:
+    """Drop a figure the sentence cites only to dispute it ("closer to 15 million zlotys
+    than the 12 million the company has cited"): it is another origin's value, and the
+    claimant's own figure measures the same thing, so it may join that value's facet."""
+    kept = list(mentions)
+    for a, b in pairwise(sorted(mentions, key=lambda m: _offset(claim, m.quantity))):
+        if not _comparable(a, b) or a not in kept:
+            continue
+        start = _offset(claim, a.quantity) + len(a.quantity.text)
+        if _SET_AGAINST_RE.search(claim.text[start : _offset(claim, b.quantity)]):
+            a.disputes = b.quantity
+            kept.remove(b)
+    return kept
 
 
 def _content_words(words: Iterable[str]) -> list[str]:
@@ -626,18 +650,20 @@ def _context_compatible(mention: Mention, members: list[Mention]) -> bool:
     contradict itself, it names different things ("demanded 15 percent", "offered 6")."""
     if mention.family in _SELF_DESCRIBING:
         return True
-    span = interval(mention.quantity)
+    spans = [interval(q) for q in (mention.quantity, mention.disputes) if q is not None]
     for m in members:
         if (
             m.info.claim.article == mention.info.claim.article
             and m.info.claim.id != mention.info.claim.id
             and _comparable(mention, m)
             and _value_key(m) != _value_key(mention)
+            # the article named this value too, as the one it disputes
+            and not (m.disputes is not None and _overlap(interval(m.disputes), spans[0]))
         ):
             return False
     return any(
         bool(mention.context & m.context)
-        or (_comparable(mention, m) and _overlap(span, interval(m.quantity)))
+        or (_comparable(mention, m) and any(_overlap(s, interval(m.quantity)) for s in spans))
         for m in members
     )
 
