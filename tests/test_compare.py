@@ -885,3 +885,28 @@ def test_a_figure_set_against_another_disputes_it() -> None:
     (facet,) = [f for f in story.facets if f.kind == "money"]
     assert sorted(facet.claims) == ["a1-c1", "a2-c1", "a2-c2"]
     assert facet.status == "conflicting"
+
+
+def test_the_verb_before_a_figure_says_what_it_counts() -> None:
+    # a bug: "was carrying more than 80 people, well above its licensed capacity of 50"
+    # made 80 the capacity (the word after it) and left 50 out of the capacity facet
+    from crosswire.claims import extract_claims
+
+    texts = {
+        "k1": "A tourist ferry that capsized near Kochi on Wednesday was reportedly carrying "
+        "more than 80 people, well above its licensed capacity of 50, police officials said.",
+        "k2": "The ferry was licensed to carry 45 passengers, officials said on Wednesday.",
+    }
+    arts = {
+        k: Article(id=k, input=k, text=t, outlet=k.upper(), published="2026-03-11T10:00:00Z")
+        for k, t in texts.items()
+    }
+    story = Story(id="k", headline="k", articles=sorted(arts))
+    extract_claims([story], list(arts.values()))
+    compare_story(story, arts)
+    (capacity,) = [f for f in story.facets if f.kind == "capacity"]
+    assert capacity.status == "conflicting"
+    assert {c.split("-")[0] for c in capacity.claims} == {"k1", "k2"}
+    # the 80 people on board are a count of their own, not a third capacity figure
+    kinds = sorted(f.kind for f in story.facets if f.kind in {"capacity", "aboard"})
+    assert kinds == ["aboard", "capacity"]

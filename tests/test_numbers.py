@@ -361,3 +361,19 @@ def test_a_death_toll_after_a_decimal_figure_counts_the_killed() -> None:
 def test_a_verb_after_the_counted_noun_ends_it(text: str, kind: str, counted: str) -> None:
     span = find_numbers(text)[-1]
     assert quantity_kind(text, span) == (kind, counted)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        (
+            "The ferry carried more than 80 people, well above its licensed capacity of 50.",
+            "capacity",
+        ),
+        ("Officials gave a death toll of 11 on Thursday.", "killed"),
+    ],
+)
+def test_the_noun_before_of_says_what_a_figure_is(text: str, kind: str) -> None:
+    # a bug: "capacity of 50" took "people" from the figure before it
+    span = find_numbers(text)[-1]
+    assert quantity_kind(text, span)[0] == kind

@@ -1407,6 +1407,9 @@ _DEATH_TOLL_RE = re.compile(
 # an earthquake's size: "magnitude 6.2", "a magnitude of 5.4", "put the magnitude at 5.9",
 # "a 7.1-magnitude quake"
 _MAGNITUDE_BEFORE_RE = re.compile(r"\bmagnitude(?:\s+(?:of|at|was|is))?\s*$", re.IGNORECASE)
+# "its licensed capacity of 50", "a death toll of 11": the noun before "of" is the kind
+_NOUN_OF_RE = re.compile(r"\b(capacity|toll)\s+of\s*$", re.IGNORECASE)
+_NOUN_OF_KIND = {"capacity": "capacity", "toll": "killed"}
 _MAGNITUDE_AFTER_RE = re.compile(r"\s*-?\s*magnitude\b", re.IGNORECASE)
 _SHOCK_RE = re.compile(r"\b(aftershock|(?:earth)?quake|tremor|temblor)s?\b", re.IGNORECASE)
 
@@ -1488,6 +1491,9 @@ def _own_kind(text: str, span: NumberSpan) -> tuple[str | None, str | None]:
     before = text[max(0, span.start - 80) : span.start]
     if _DEATH_TOLL_RE.search(before):
         return "killed", counted
+    noun_of = _NOUN_OF_RE.search(before)
+    if noun_of is not None:
+        return _NOUN_OF_KIND[noun_of.group(1).lower()], counted
     if _MAGNITUDE_BEFORE_RE.search(before) or _MAGNITUDE_AFTER_RE.match(text, span.end):
         # an aftershock's magnitude is not the quake's: it must never conflict with it
         if _nearest_shock(text, span) == "aftershock":

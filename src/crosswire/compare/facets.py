@@ -216,7 +216,7 @@ _EVENT_KINDS = (
     ("missing", ("missing",)),
     ("rescued", ("rescued", "pulled", "saved")),
     ("evacuated", ("evacuated", "evacuees", "evacuee", "homes", "forced")),
-    ("aboard", ("carrying", "aboard", "board", "carried")),
+    ("aboard", ("carrying", "aboard", "board", "carried", "carry")),
 )
 _EVENT_WORD = {w: kind for kind, words in _EVENT_KINDS for w in words}
 # words that set one figure against the next in a sentence: "closer to 15 than the 12",
@@ -226,7 +226,7 @@ _SET_AGAINST_RE = re.compile(r"\bthan\b|\binstead\s+of\b|,\s*not\b", re.IGNORECA
 _EVENT_PLACES = frozenset({"homes", "board"})
 _EVENT_RANK = {kind: n for n, (kind, _) in enumerate(_EVENT_KINDS)}
 EVENT_WINDOW_AFTER = 16  # words: "About 400 people, including residents ..., were evacuated"
-EVENT_WINDOW_BEFORE = 2  # words: "killing at least 15 people", "pulled 31 people"
+EVENT_WINDOW_BEFORE = 3  # words: "killing at least 15 people", "licensed to carry 45"
 # words that date or count a figure rather than say what it is
 _TIME_WORDS = {
     "year",
@@ -544,12 +544,17 @@ def _event_kind(claim: Claim, quantity: Quantity) -> str | None:
     before = _WORD_RE.findall(claim.text[:offset])[-EVENT_WINDOW_BEFORE:]
     after_text = re.split(r"[.;]", claim.text[offset + len(quantity.text) :], maxsplit=1)[0]
     after = _WORD_RE.findall(after_text)[:EVENT_WINDOW_AFTER]
-    found = [
-        _EVENT_WORD[w.lower()]
-        for w in before + after
-        if w.lower() in _EVENT_WORD and w.lower() not in own
-    ]
-    return min(found, key=_EVENT_RANK.__getitem__) if found else None
+    # the verb right before the figure governs it ("was carrying more than 80 people,
+    # well above its licensed capacity"); words after it only when none does
+    for window in (before, after):
+        found = [
+            _EVENT_WORD[w.lower()]
+            for w in window
+            if w.lower() in _EVENT_WORD and w.lower() not in own
+        ]
+        if found:
+            return min(found, key=_EVENT_RANK.__getitem__)
+    return None
 
 
 def _governing(claim: Claim, quantity: Quantity) -> frozenset[str]:
