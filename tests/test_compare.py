@@ -907,6 +907,9 @@ def test_the_verb_before_a_figure_says_what_it_counts() -> None:
     (capacity,) = [f for f in story.facets if f.kind == "capacity"]
     assert capacity.status == "conflicting"
     assert {c.split("-")[0] for c in capacity.claims} == {"k1", "k2"}
+    # the facet names which of a sentence's figures it compares: the 50, not the 80
+    (k1,) = [c for c in story.claims if c.id in capacity.claims and c.article == "k1"]
+    assert [k1.quantities[i].text for i in capacity.figures[k1.id]] == ["50"]
     # the 80 people on board are a count of their own, not a third capacity figure
     kinds = sorted(f.kind for f in story.facets if f.kind in {"capacity", "aboard"})
     assert kinds == ["aboard", "capacity"]

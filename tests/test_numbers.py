@@ -377,3 +377,11 @@ def test_the_noun_before_of_says_what_a_figure_is(text: str, kind: str) -> None:
     # a bug: "capacity of 50" took "people" from the figure before it
     span = find_numbers(text)[-1]
     assert quantity_kind(text, span)[0] == kind
+
+
+def test_a_fraction_of_a_period_is_a_duration_not_a_count() -> None:
+    # a bug: "a quarter of a century" took "residents" from the figure before it
+    text = "Between 8,000 and 9,000 residents left as the river reached its highest level in a quarter of a century."
+    first, second = find_numbers(text)
+    assert quantity_kind(text, first) == ("people", "residents")
+    assert quantity_kind(text, second)[0] == "century"

@@ -790,3 +790,21 @@ def test_rich_report_renders_the_same_bytes_twice() -> None:
     two = build_report(list(reversed(second[0])), second[1], [], GENERATED_AT)
     assert render_html(one) == render_html(two)
     assert render_markdown(one) == render_markdown(two)
+
+
+def test_a_facet_shows_only_the_figures_it_compares() -> None:
+    # a bug: a sentence giving a death toll and an injury count showed both figures in
+    # each facet it sat in ("SNPC: 'Three', 'one', 'about 10,500'" under deaths)
+    articles, stories = _rich_inputs()
+    (story,) = stories
+    injuries = next(f for f in story.facets if f.id == "f2")
+    injuries.origins = [
+        Origin(
+            name="e-nis", claims=["c2"], first_claim="c2", first_outlet="AFP", first_published=None
+        )
+    ]
+    injuries.figures = {"c2": [1]}
+    page = lxml_html.fromstring(render_html(build_report(articles, stories, [], GENERATED_AT)))
+    (origin,) = page.get_element_by_id("facet-f2").xpath(".//ul[@class='origins']/li")
+    assert "“2,700”" in _words(origin)
+    assert "About 300" not in _words(origin)

@@ -220,6 +220,9 @@ class Facet:
     origins: list[Origin] = field(default_factory=list)
     derived: list[Derived] = field(default_factory=list)
     revisions: list[Revision] = field(default_factory=list)
+    # claim id -> indices into that claim's quantities of the figures this facet compares
+    # (a sentence may give a death toll and an evacuation count: each facet shows its own)
+    figures: dict[str, list[int]] = field(default_factory=dict)
 
 
 @dataclass(slots=True)

@@ -1475,7 +1475,14 @@ def _own_kind(text: str, span: NumberSpan) -> tuple[str | None, str | None]:
     after_words = _WORD_RE.findall(text[span.end : span.end + 160])
     if after_words[:1] == ["of"] or (after_words[:2] and after_words[0] in ("of",)):
         after_words = after_words[1:]
-        if after_words[:1] and after_words[0].lower() in ("the", "them", "those", "these"):
+        if after_words[:1] and after_words[0].lower() in (
+            "the",
+            "them",
+            "those",
+            "these",
+            "a",
+            "an",
+        ):
             after_words = after_words[1:]
     chunk = _noun_chunk(after_words)
     counted = " ".join(chunk) if chunk else None

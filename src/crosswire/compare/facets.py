@@ -139,6 +139,7 @@ _NOT_FIGURES = {
     "month",
     "year",
     "decade",
+    "century",
     "time",
     "gmt",
     "utc",
@@ -625,9 +626,13 @@ def _set_against(claim: Claim, mentions: list[Mention]) -> list[Mention]:
     """Drop a figure the sentence cites only to dispute it ("closer to 15 million zlotys
     than the 12 million the company has cited"): it is another origin's value, and the
     claimant's own figure measures the same thing, so it may join that value's facet."""
-    kept = list(mentions)
-    for a, b in pairwise(sorted(mentions, key=lambda m: _offset(claim, m.quantity))):
-        if not _comparable(a, b) or a not in kept:
+    kept = sorted(mentions, key=lambda m: _offset(claim, m.quantity))
+    for a in list(kept):
+        if a not in kept:
+            continue
+        later = [m for m in kept if _offset(claim, m.quantity) > _offset(claim, a.quantity)]
+        b = next((m for m in later if _comparable(a, m)), None)
+        if b is None:
             continue
         start = _offset(claim, a.quantity) + len(a.quantity.text)
         if _SET_AGAINST_RE.search(claim.text[start : _offset(claim, b.quantity)]):
@@ -1187,5 +1192,26 @@ def build_facets(story_id: str, claims: Sequence[Claim]) -> list[FacetBuild]:
             origins=origins_of(build.infos),
             derived=[d for d, _ in _derived(current)],
             revisions=revisions(build.mentions),
+            figures=_figures(build),
         )
     return builds
+
+
+def _figures(build: FacetBuild) -> dict[str, list[int]]:
+    """Which of each claim's quantities the facet compares; copies mirror their original."""
+    own: dict[str, set[int]] = defaultdict(set)
+    for mention in build.mentions:
+        quantities = mention.info.claim.quantities
+        index = next((k for k, q in enumerate(quantities) if q is mention.quantity), None)
+        if index is not None:
+            own[mention.info.claim.id].add(index)
+    for info in build.infos:
+        root = next((i for i in build.infos if i.claim.id == info.root), None)
+        if (
+            info.root != info.claim.id
+            and info.root in own
+            and root is not None
+            and len(root.claim.quantities) == len(info.claim.quantities)
+        ):
+            own[info.claim.id] = own[info.root]
+    return {claim_id: sorted(indices) for claim_id, indices in own.items()}

@@ -404,8 +404,16 @@ class _StoryIndex:
     def claim_anchor(self, claim_id: str) -> str:
         return anchor("claim", claim_id)
 
-    def ref(self, claim_id: str, kind: str | None = None, *, sentence: bool = False) -> ClaimRef:
-        """A link to a claim, previewed by its figures (those of `kind` first) or its sentence."""
+    def ref(
+        self,
+        claim_id: str,
+        kind: str | None = None,
+        *,
+        figures: Mapping[str, Sequence[int]] | None = None,
+        sentence: bool = False,
+    ) -> ClaimRef:
+        """A link to a claim, previewed by its sentence or its figures: those a facet
+        compares (`figures`, by claim id), else those of `kind`, else all."""
         claim = self.claims.get(claim_id)
         if claim is None:
             return ClaimRef(anchor=None, outlet="", preview=claim_id)
@@ -415,7 +423,9 @@ class _StoryIndex:
         return ClaimRef(
             anchor=self.claim_anchor(claim_id),
             outlet=str(outlet),
-            preview=text if sentence else _claim_preview(claim, kind),
+            preview=text
+            if sentence
+            else _claim_preview(claim, kind, (figures or {}).get(claim_id)),
             number=self.numbers[claim_id],
             sentence=text,
         )
@@ -611,20 +621,25 @@ def _pieces(text: str, claims: Sequence[ClaimView]) -> list[TextPiece]:
 def _facet_view(facet: Mapping[str, Any], index: _StoryIndex) -> FacetView:
     kind = facet.get("kind")
     status = str(facet.get("status", ""))
+    figures = facet.get("figures") or {}
+
+    def ref(claim_id: str) -> ClaimRef:
+        return index.ref(claim_id, kind, figures=figures)
+
     origins = [
         OriginView(
             label=str(origin.get("label") or index.entity_name(origin.get("name")) or "unknown"),
-            values=_values([index.ref(i, kind) for i in origin.get("claims", [])]),
+            values=_values([ref(i) for i in origin.get("claims", [])]),
             first_outlet=str(origin.get("first_outlet") or "unknown outlet"),
             first_published=format_time(origin["first_published"])
             if origin.get("first_published")
             else "",
-            first=index.ref(origin["first_claim"], kind) if origin.get("first_claim") else None,
+            first=ref(origin["first_claim"]) if origin.get("first_claim") else None,
             repeated_by=[str(outlet) for outlet in origin.get("repeated_by", [])],
         )
         for origin in facet.get("origins", [])
     ]
-    claims = [index.ref(i, kind) for i in facet.get("claims", [])]
+    claims = [ref(i) for i in facet.get("claims", [])]
     return FacetView(
         data=facet,
         anchor=anchor("facet", facet["id"]),
@@ -637,7 +652,7 @@ def _facet_view(facet: Mapping[str, Any], index: _StoryIndex) -> FacetView:
             DerivedView(
                 text=str(item.get("text", "")),
                 note=index.readable(str(item.get("note", ""))),
-                claims=[index.ref(i, kind) for i in item.get("claims", [])],
+                claims=[ref(i) for i in item.get("claims", [])],
             )
             for item in facet.get("derived", [])
         ],
@@ -710,10 +725,16 @@ def _changes_view(changes: Mapping[str, Any], index: _StoryIndex) -> ChangesView
     )
 
 
-def _claim_preview(claim: Mapping[str, Any], kind: str | None = None) -> str:
-    """The figure a claim gives (those of the facet's kind when it has several), else its text."""
-    quantities = [q for q in claim.get("quantities", []) if q.get("text")]
-    if kind:
+def _claim_preview(
+    claim: Mapping[str, Any], kind: str | None = None, only: Sequence[int] | None = None
+) -> str:
+    """The figures a claim gives (those at `only`, else those of `kind` when it has
+    several), else its text."""
+    every = claim.get("quantities", [])
+    if only:
+        every = [every[k] for k in only if k < len(every)]
+    quantities = [q for q in every if q.get("text")]
+    if kind and not only:
         quantities = [q for q in quantities if q.get("kind") == kind] or quantities
     if quantities:
         return ", ".join(f"“{q['text']}”" for q in quantities)
