@@ -370,6 +370,9 @@ def test_a_dateline_taken_for_a_subject_is_no_claimant() -> None:
     (claim,) = [c for c in story.claims if c.quantities]
     assert claim.claimant_name == "Treasury"
     assert claim.cue == "said"
+    # the dateline is where the outlet filed from, not part of the claim sentence
+    assert claim.text.startswith("Kenya on Tuesday signed")
+    assert text[claim.start : claim.end] == claim.text
 
 
 def test_a_body_that_measured_a_figure_is_its_claimant() -> None:

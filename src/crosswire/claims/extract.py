@@ -210,6 +210,11 @@ def _read(article: Article, doc: Doc, offset: int) -> _Read:
     for sent in _sentences(doc):
         read.sentences.append((sent.start_char + offset, sent.end_char + offset))
         s0, s1 = sent.start_char, sent.end_char
+        # "PORTO, Portugal (CPA) -- Floods ...": the dateline says where the outlet
+        # filed from, it is not part of what the sentence claims
+        dateline = _DATELINE.match(text[s0:s1])
+        if dateline is not None and dateline.end() < s1 - s0:
+            s0 += dateline.end()
         sent_text = text[s0:s1]
         opens, closes = _quote_marks(sent_text, bool(in_quote))
         if not _asserts(sent):
