@@ -522,6 +522,9 @@ def test_changes_since_a_split_time() -> None:
     assert changes.new_confirmations == [troops]
     assert changes.since == "2025-02-27T00:00:00+00:00"
     assert changes_since(story, datetime(2025, 3, 1, tzinfo=UTC)).new_claims == []
+    # compared with a moment, the story carries the same changes from the same grouping
+    compare_story(story, articles, datetime(2025, 2, 27, tzinfo=UTC))
+    assert story.changes == changes
 
 
 def test_changes_since_reports_revisions_and_new_conflicts() -> None:

@@ -16,7 +16,7 @@ from typing import Any
 
 from crosswire.claims import extract_claims
 from crosswire.clean import clean_documents
-from crosswire.compare import changes_since, compare_stories
+from crosswire.compare import compare_stories
 from crosswire.dedup import find_duplicates
 from crosswire.ingest import DEFAULT_MAX_BYTES, discover, read_files
 from crosswire.model import Article, InputError, RawDoc, Story
@@ -73,9 +73,12 @@ def unique_articles(articles: Sequence[Article]) -> list[Article]:
 
 
 def process(
-    docs: Sequence[RawDoc], progress: Progress, timings: dict[str, float]
+    docs: Sequence[RawDoc],
+    progress: Progress,
+    timings: dict[str, float],
+    since: datetime | None = None,
 ) -> tuple[list[Article], list[Story], list[InputError]]:
-    """Stages 2-6 over documents already read."""
+    """Stages 2-6 over documents already read (with `since`, each story's changes)."""
     t = time.perf_counter()
     progress.stage("clean", len(docs))
     articles, errors = clean_documents(docs)
@@ -103,7 +106,7 @@ def process(
 
     t = time.perf_counter()
     progress.stage("compare", len(stories))
-    compare_stories(stories, articles)
+    compare_stories(stories, articles, since)
     progress.advance(len(stories))
     timings["compare"] = time.perf_counter() - t
     return articles, stories, errors
@@ -126,11 +129,8 @@ def analyze(
     docs, errors = ingest(paths, progress, max_bytes)
     timings["ingest"] = time.perf_counter() - t
 
-    articles, stories, clean_errors = process(docs, progress, timings)
+    articles, stories, clean_errors = process(docs, progress, timings, since)
     errors.extend(clean_errors)
-    if since is not None:
-        for story in stories:
-            story.changes = changes_since(story, since)
 
     new_in_store = None
     if store is not None:

@@ -1,13 +1,15 @@
 """Stage 6, triangulation: facets, their status and origins, per-outlet views, a brief.
 
 `compare_story` fills `Story.facets`, `Story.brief` and `Story.outlets` from the
-story's claims (stage 5); `changes_since` says what is new after a moment. The rules
+story's claims (stage 5), and `Story.changes` when given a moment; `changes_since` says
+what is new after a moment for a story loaded from the store. The rules
 (kind families, tolerance, time and subject matching, status) are in `facets`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 
 from crosswire.compare.brief import build_brief
 from crosswire.compare.changes import changes_since
@@ -18,16 +20,24 @@ from crosswire.model import Article, Facet, Story
 __all__ = ["changes_since", "compare_stories", "compare_story"]
 
 
-def compare_story(story: Story, articles: Mapping[str, Article]) -> None:
-    """Fill `story.facets`, `story.brief` and `story.outlets` in place."""
-    facets: list[Facet] = [b.facet for b in build_facets(story.id, story.claims) if b.facet]
+def compare_story(
+    story: Story, articles: Mapping[str, Article], since: datetime | None = None
+) -> None:
+    """Fill `story.facets`, `story.brief` and `story.outlets` in place, and with
+    `since` also `story.changes` (from the same facet builds: no second grouping)."""
+    builds = build_facets(story.id, story.claims)
+    facets: list[Facet] = [b.facet for b in builds if b.facet]
     story.facets = facets
     outlets = {c.id: claim_outlet(c, articles) for c in story.claims}
     story.brief = build_brief(facets, story.claims, outlets)
     story.outlets = outlet_views(story, facets, articles)
+    if since is not None:
+        story.changes = changes_since(story, since, builds)
 
 
-def compare_stories(stories: Sequence[Story], articles: Sequence[Article]) -> None:
+def compare_stories(
+    stories: Sequence[Story], articles: Sequence[Article], since: datetime | None = None
+) -> None:
     by_id = {a.id: a for a in articles}
     for story in stories:
-        compare_story(story, by_id)
+        compare_story(story, by_id, since)

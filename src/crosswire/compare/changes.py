@@ -8,9 +8,10 @@ story's current facets (rebuilt deterministically, so ids match `compare_story`)
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from crosswire.compare.facets import build_facets, status_of
+from crosswire.compare.facets import FacetBuild, build_facets, status_of
 from crosswire.model import Story, StoryChanges, published_instant
 
 
@@ -19,10 +20,14 @@ def _after(published: str | None, since: datetime) -> bool:
     return instant is not None and instant > since
 
 
-def changes_since(story: Story, since: datetime) -> StoryChanges:
+def changes_since(
+    story: Story, since: datetime, builds: Sequence[FacetBuild] | None = None
+) -> StoryChanges:
     """New claims, facets, conflicts, revisions and confirmations after `since`.
 
-    A naive `since` is read as UTC.
+    A naive `since` is read as UTC. `builds` are the story's facet builds when the
+    caller has just made them (`compare_story`); otherwise they are rebuilt from the
+    story's claims (a story loaded from the store).
     """
     if since.tzinfo is None:
         since = since.replace(tzinfo=UTC)
@@ -31,7 +36,9 @@ def changes_since(story: Story, since: datetime) -> StoryChanges:
     changes = StoryChanges(
         since=since.isoformat(), new_claims=[c.id for c in story.claims if c.id in new_ids]
     )
-    for build in build_facets(story.id, story.claims):
+    if builds is None:
+        builds = build_facets(story.id, story.claims)
+    for build in builds:
         facet = build.facet
         if facet is None:
             continue
