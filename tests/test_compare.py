@@ -678,6 +678,15 @@ def test_plural_kinds_are_singular_words() -> None:
     assert family_of(Quantity("two", 2, 2, "countries")) == ("country", "country")
 
 
+def test_durations_are_no_facets_whatever_their_length() -> None:
+    # a bug: "days" (four letters) escaped the singular form, so "over three days" made
+    # a facet of its own while "hours" and "weeks" did not
+    from crosswire.compare.facets import family_of
+
+    for kind in ("days", "day", "hours", "weeks", "years", "century"):
+        assert family_of(Quantity("three", 3, 3, kind)) is None, kind
+
+
 def _one_story(rows: list[tuple[str, str, str, str, float, float | None, str]]) -> Story:
     """Rows of (outlet, published, sentence, figure text, low, high, kind); one article each."""
     b = Builder()

@@ -424,7 +424,7 @@ def family_of(quantity: Quantity) -> tuple[str, str] | None:
         kind = kind[:-3] + "y"  # "countries", not "countrie"
     elif kind.endswith("s") and not kind.endswith("ss") and len(kind) > 4 and kind != "troops":
         kind = kind[:-1]
-    if kind in _NOT_FIGURES:
+    if kind in _NOT_FIGURES or _singular(kind) in _NOT_FIGURES:
         return None
     return (kind, kind)
 
