@@ -410,3 +410,25 @@ def test_an_acronym_cut_off_in_brackets_names_the_body_before_it() -> None:
         ("Peruvian Seismological Institute", ["ISP"])
     ]
     assert len(set(index.values())) == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "background"),
+    [
+        (
+            "The tremor came two days after a magnitude 6.2 earthquake in southern Peru, "
+            "about 1,000 kilometres to the north, killed at least 17 people.",
+            {"6.2", "about 1,000", "at least 17"},
+        ),
+        ("The quake struck a week after floods killed 40 people in the region.", {"40"}),
+        ("Two days after the quake, the death toll in the city rose to 17.", set()),
+        ("Police arrested three men after an attack that killed 12 people.", set()),
+    ],
+)
+def test_figures_of_an_earlier_event_are_background(text: str, background: set[str]) -> None:
+    # a bug: the Peru quake's toll, named in a Chile quake story for context, made the
+    # Chile death toll a conflict
+    story = Story("s7", "h", ["b1"])
+    extract_claims([story], [_article("b1", text, "Outlet")])
+    figures = {q.text: q.background for c in story.claims for q in c.quantities}
+    assert figures and {t for t, flag in figures.items() if flag} == background

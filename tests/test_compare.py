@@ -925,3 +925,24 @@ def test_the_verb_before_a_figure_says_what_it_counts() -> None:
     # the 80 people on board are a count of their own, not a third capacity figure
     kinds = sorted(f.kind for f in story.facets if f.kind in {"capacity", "aboard"})
     assert kinds == ["aboard", "capacity"]
+
+
+def test_a_background_figure_is_never_compared() -> None:
+    texts = {
+        "a": "Two people were killed when the quake struck northern Chile.",
+        "b": "The earthquake killed two people, local officials said.",
+        "c": "The tremor came two days after a quake in Peru killed at least 17 people.",
+    }
+    figures = {"a": ("Two", 2, 2), "b": ("two", 2, 2), "c": ("at least 17", 17, None)}
+    b = Builder()
+    arts = {}
+    for key, text in texts.items():
+        figure, low, high = figures[key]
+        arts[key] = Article(id=key, input=key, text=text, outlet=key.upper())
+        claim = b.claim(arts[key], text, [(figure, low, high, "killed")], origin=key)
+        claim.quantities[0].background = key == "c"
+    story = Story(id="bg", headline="bg", articles=sorted(arts), claims=b.claims)
+    compare_story(story, arts)
+    (deaths,) = [f for f in story.facets if f.kind == "casualties"]
+    assert deaths.status == "agreed"
+    assert "c-c1" not in deaths.claims

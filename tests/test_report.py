@@ -240,6 +240,7 @@ def test_provenance_and_claims_serialised_in_full(report: dict[str, Any]) -> Non
             "subject": None,
             "start": 0,
             "end": 0,
+            "background": False,
         }
     ]
     assert claim["time"] == {
@@ -808,3 +809,14 @@ def test_a_facet_shows_only_the_figures_it_compares() -> None:
     (origin,) = page.get_element_by_id("facet-f2").xpath(".//ul[@class='origins']/li")
     assert "“2,700”" in _words(origin)
     assert "About 300" not in _words(origin)
+
+
+def test_a_background_figure_is_labelled_in_its_claim_note() -> None:
+    articles, stories = _rich_inputs()
+    (story,) = stories
+    c2 = next(c for c in story.claims if c.id == "c2")
+    c2.quantities[0].background = True
+    page = lxml_html.fromstring(render_html(build_report(articles, stories, [], GENERATED_AT)))
+    words = _words(page.get_element_by_id("about-claim-c2"))
+    assert "“About 300” (300 killed, approximate, of an earlier event: not compared)" in words
+    assert "“2,700” (2,700 injured)" in words

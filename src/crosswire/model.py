@@ -116,6 +116,9 @@ class Quantity:
     subject: str | None = None  # of whom or what: "North Korean soldiers"
     start: int = 0  # offsets into Article.text
     end: int = 0
+    # a figure of another, earlier event the sentence names for context ("the tremor came
+    # two days after a quake in Peru killed 17"): shown, never compared in a facet
+    background: bool = False
 
 
 @dataclass(slots=True)

@@ -234,6 +234,7 @@ def _read(article: Article, doc: Doc, offset: int) -> _Read:
         ]
         groups = _group_by_attribution(sent_nums, sent_atts)
         hedge = _HEDGE.search(sent_text)
+        background = _background(sent)
         for attribution, nums in groups:
             draft = _Draft(
                 k=len(read.drafts),
@@ -247,7 +248,9 @@ def _read(article: Article, doc: Doc, offset: int) -> _Read:
             for number in nums:
                 local = replace(number, start=number.start - s0, end=number.end - s0)
                 kind, subject = quantity_kind(sent_text, local)
-                draft.quantities.append(_quantity(number, kind, subject, offset))
+                quantity = _quantity(number, kind, subject, offset)
+                quantity.background = background[0] <= number.start < background[1]
+                draft.quantities.append(quantity)
             time = _claim_time(sent_times, attribution, nums)
             if time is not None and time.interval is not None:
                 draft.time = TimeRef(time.text, time.interval[0], time.interval[1], time.value)
@@ -334,6 +337,31 @@ def _measured_by(sent: Span) -> list[Attribution]:
         )
         return [Attribution(cue=cue, source=source, content=content)]
     return []
+
+
+_TIME_UNITS = frozenset(
+    {"hour", "hours", "day", "days", "week", "weeks", "month", "months", "year", "years"}
+)
+
+
+def _background(sent: Span) -> tuple[int, int]:
+    """Characters of `sent` that tell of another, earlier or later event, set off by a
+    time distance: "The tremor came two days after [a quake in Peru killed 17]" (after
+    the main verb: the rest of the sentence), "[Two days after the quake,] the toll rose
+    to 17" (before it: up to the comma). (0, 0) when there is none."""
+    doc = sent.doc
+    for token in sent:
+        if (
+            token.lower_ not in {"after", "before"}
+            or token.i == sent.start
+            or doc[token.i - 1].lower_ not in _TIME_UNITS
+        ):
+            continue
+        if token.i > sent.root.i:
+            return token.idx, sent.end_char
+        comma = next((t for t in sent if t.i > token.i and t.text == ","), None)
+        return token.idx, comma.idx if comma is not None else sent.end_char
+    return 0, 0
 
 
 def _names_someone(attribution: Attribution) -> bool:

@@ -591,7 +591,7 @@ def mentions_of(info: ClaimInfo) -> list[Mention]:
     out = []
     for quantity in info.claim.quantities:
         fam = family_of(quantity)
-        if fam is None or (quantity.low is None and quantity.high is None):
+        if fam is None or quantity.background or (quantity.low is None and quantity.high is None):
             continue
         if fam[0] not in _CORE_FAMILIES and fam[0] not in _MEASURES.values():
             kind = _event_kind(info.claim, quantity)

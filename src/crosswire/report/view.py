@@ -754,7 +754,8 @@ def _quantity_text(quantity: Mapping[str, Any]) -> str:
     parts = [bounds, quantity.get("unit"), quantity.get("kind")]
     detail = " ".join(str(p) for p in parts if p)
     approx = ", approximate" if quantity.get("approximate") else ""
-    return f"“{quantity['text']}” ({detail}{approx})"
+    other = ", of an earlier event: not compared" if quantity.get("background") else ""
+    return f"“{quantity['text']}” ({detail}{approx}{other})"
 
 
 def _number(value: float) -> str:
