@@ -946,3 +946,21 @@ def test_a_background_figure_is_never_compared() -> None:
     (deaths,) = [f for f in story.facets if f.kind == "casualties"]
     assert deaths.status == "agreed"
     assert "c-c1" not in deaths.claims
+
+
+def test_a_label_does_not_say_a_word_twice() -> None:
+    # a bug: the facet of "a magnitude 5.1 aftershock" was labelled "aftershock aftershock
+    # magnitude"
+    text = "A magnitude 5.1 aftershock followed on Friday."
+    art = Article(id="m", input="m", text=text, outlet="M")
+    b = Builder()
+    b.claim(
+        art,
+        text,
+        [("5.1", 5.1, 5.1, "aftershock magnitude")],
+        origin="m",
+        subjects={"5.1": "aftershock"},
+    )
+    story = Story(id="m", headline="m", articles=["m"], claims=b.claims)
+    compare_story(story, {"m": art})
+    assert [f.label for f in story.facets] == ["aftershock magnitude"]

@@ -1149,8 +1149,10 @@ def _quantity_label(build: FacetBuild) -> str:
         noun = min(kinds, key=lambda k: (-kinds[k], k))
     counts = Counter(m.qualifier_text for m in mentions if m.qualifier_text)
     subject = min(counts, key=lambda s: (-counts[s], s)) if counts else ""
-    if subject and _singular(subject.split()[-1].lower()) == _singular(noun.split()[-1]):
-        subject = " ".join(subject.split()[:-1])  # "households households"
+    # a word the noun already says is not said twice: "households households",
+    # "aftershock aftershock magnitude"
+    said = {_singular(w) for w in noun.lower().split()}
+    subject = " ".join(w for w in subject.split() if _singular(w.lower()) not in said)
     words = ["additional" if build.delta else "", subject, noun]
     return " ".join(w for w in words if w)
 
