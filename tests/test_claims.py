@@ -432,3 +432,44 @@ def test_figures_of_an_earlier_event_are_background(text: str, background: set[s
     extract_claims([story], [_article("b1", text, "Outlet")])
     figures = {q.text: q.background for c in story.claims for q in c.quantities}
     assert figures and {t for t, flag in figures.items() if flag} == background
+
+
+@pytest.mark.parametrize(
+    ("sentence", "figure", "kind", "counted"),
+    [
+        (
+            "The strike may have cost more, according to two people familiar with the "
+            "company's internal estimates.",
+            "two",
+            "people",
+            "people",
+        ),
+        (
+            "About 40 firefighters worked through the night in the old town.",
+            "About 40",
+            "firefighters",
+            "firefighters",
+        ),
+    ],
+)
+def test_the_parse_names_what_a_figure_counts(
+    sentence: str, figure: str, kind: str, counted: str
+) -> None:
+    # a bug: "two people familiar with ..." counted "familiar" things
+    story = Story("s8", "h", ["n1"])
+    extract_claims([story], [_article("n1", sentence, "Outlet")])
+    (quantity,) = [q for c in story.claims for q in c.quantities if q.text == figure]
+    assert (quantity.kind, quantity.subject) == (kind, counted)
+
+
+def test_a_definite_description_names_the_one_body_it_fits() -> None:
+    from crosswire.claims.entities import lookup
+    from crosswire.model import Entity
+
+    rail = Entity("e1", "Nairobi Metropolitan Rail Authority", "ORG", ["NMRA"], ["a"])
+    treasury = Entity("e2", "National Treasury", "ORG", [], ["a"])
+    assert lookup([rail, treasury], "The rail authority") is rail
+    assert lookup([rail, treasury], "the authority") is rail
+    # a word no name has, or a bare phrase without "the", names nobody
+    assert lookup([rail, treasury], "the port authority") is None
+    assert lookup([rail, treasury], "rail authority officials") is None

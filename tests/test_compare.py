@@ -964,3 +964,30 @@ def test_a_label_does_not_say_a_word_twice() -> None:
     story = Story(id="m", headline="m", articles=["m"], claims=b.claims)
     compare_story(story, {"m": art})
     assert [f.label for f in story.facets] == ["aftershock magnitude"]
+
+
+def test_a_unit_is_no_qualifier_whatever_its_spelling() -> None:
+    # a bug: "kilometres" and "kilometers" counted as qualifiers of the figure, and two
+    # different qualifiers keep figures apart
+    texts = {
+        "a": "The fissure was about 3 kilometres long, the office said.",
+        "b": "Officials said the fissure was about 3 kilometers long.",
+    }
+    subjects = {"a": "kilometres", "b": "kilometers"}
+    b = Builder()
+    arts = {}
+    for key, text in texts.items():
+        arts[key] = Article(id=key, input=key, text=text, outlet=key.upper())
+        b.claim(
+            arts[key],
+            text,
+            [("about 3", 3, 3, subjects[key])],
+            origin=key,
+            approximate=("about 3",),
+            subjects={"about 3": subjects[key]},
+        )
+    story = Story(id="u", headline="u", articles=sorted(arts), claims=b.claims)
+    compare_story(story, arts)
+    (facet,) = story.facets
+    assert facet.kind == "km" and facet.status == "agreed"
+    assert sorted(facet.claims) == ["a-c1", "b-c1"]

@@ -418,4 +418,16 @@ def lookup(entities: Sequence[Entity], text: str) -> Entity | None:
             and any(fold(n.split()[-1]) == surname for n in [entity.name, *entity.aliases])
         ):
             return entity
-    return None
+    # "the rail authority": a definite description whose words all belong to the name of
+    # exactly one organisation of the story ("Nairobi Metropolitan Rail Authority")
+    if not _DETERMINER.match(text.strip()):
+        return None
+    words = set(_DETERMINER.sub("", text.strip()).lower().split())
+    if not words:
+        return None
+    named = [
+        e
+        for e in entities
+        if e.type == "ORG" and any(words <= set(n.lower().split()) for n in [e.name, *e.aliases])
+    ]
+    return named[0] if len(named) == 1 else None

@@ -38,7 +38,7 @@ from crosswire.claims.entities import (
     resolve_entities,
 )
 from crosswire.claims.nlp import load_nlp
-from crosswire.claims.numbers import NumberSpan, find_numbers, quantity_kind
+from crosswire.claims.numbers import NumberSpan, find_numbers, noun_kind, quantity_kind
 from crosswire.claims.timex import TimeSpan, find_times
 from crosswire.model import (
     Article,
@@ -248,6 +248,10 @@ def _read(article: Article, doc: Doc, offset: int) -> _Read:
             for number in nums:
                 local = replace(number, start=number.start - s0, end=number.end - s0)
                 kind, subject = quantity_kind(sent_text, local)
+                if subject and kind == subject.split()[-1].lower() != "magnitude":
+                    # the words after a figure are only a guess at what it counts
+                    # ("two people familiar with ..."); the parse knows the noun
+                    kind, subject = _counted_noun(doc, number) or (kind, subject)
                 quantity = _quantity(number, kind, subject, offset)
                 quantity.background = background[0] <= number.start < background[1]
                 draft.quantities.append(quantity)
@@ -337,6 +341,29 @@ def _measured_by(sent: Span) -> list[Attribution]:
         )
         return [Attribution(cue=cue, source=source, content=content)]
     return []
+
+
+_NOUN_MODIFIERS = frozenset({"compound", "amod", "nmod"})
+
+
+def _counted_noun(doc: Doc, number: NumberSpan) -> tuple[str, str] | None:
+    """(kind, counted) from the noun the figure's last token modifies in the parse:
+    "two people familiar with ..." -> ("people", "people"), "10,000 North Korean
+    soldiers" -> ("troops", "North Korean soldiers"); None when it modifies no noun."""
+    span = doc.char_span(number.start, number.end, alignment_mode="expand")
+    if span is None:
+        return None
+    last = span[-1]
+    head = last.head
+    if last.dep_ not in {"nummod", "quantmod"} or head.pos_ not in {"NOUN", "PROPN"}:
+        return None
+    if head.i <= last.i:
+        return None
+    first = head.i
+    for child in head.lefts:
+        if child.i > last.i and child.dep_ in _NOUN_MODIFIERS:
+            first = min(first, child.i)
+    return noun_kind(head.text), doc[first : head.i + 1].text
 
 
 _TIME_UNITS = frozenset(

@@ -1467,6 +1467,12 @@ def _kind_from_words(counted: str | None, head: str | None, context: str) -> str
     return None
 
 
+def noun_kind(noun: str) -> str:
+    """The kind a counted noun gives on its own: "soldiers" -> troops, "residents" ->
+    people, "deaths" -> killed, any other noun itself ("hectares")."""
+    return _kind_from_words(None, noun, "") or noun.lower()
+
+
 def _own_kind(text: str, span: NumberSpan) -> tuple[str | None, str | None]:
     if span.unit == "%":
         return "percent", None

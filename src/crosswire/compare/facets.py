@@ -482,6 +482,8 @@ def _subject(subject: str | None) -> tuple[str, frozenset[str], str]:
         if low in _GENERIC or word.lower() in _GENERIC:
             head = "people"
             break
+        if low in _MEASURES or low in _CURRENCIES:
+            continue  # a unit says what is measured, the family already compares it
         if low not in _STOP and not _DELTA_SUBJECT_RE.fullmatch(low):
             # "North Koreans" as a noun names the same people as "North Korean soldiers"
             kept.append(word[:-1] if word[:1].isupper() and word.endswith("ans") else word)
@@ -668,7 +670,8 @@ def _context_compatible(mention: Mention, members: list[Mention]) -> bool:
             and _comparable(mention, m)
             and _value_key(m) != _value_key(mention)
             # the article named this value too, as the one it disputes
-            and not (m.disputes is not None and _overlap(interval(m.disputes), spans[0]))
+            and not _disputed(m, mention)
+            and not _disputed(mention, m)
         ):
             return False
     return any(
@@ -676,6 +679,11 @@ def _context_compatible(mention: Mention, members: list[Mention]) -> bool:
         or (_comparable(mention, m) and any(_overlap(s, interval(m.quantity)) for s in spans))
         for m in members
     )
+
+
+def _disputed(a: Mention, b: Mention) -> bool:
+    """Whether `a`'s sentence cites `b`'s value only to dispute it."""
+    return a.disputes is not None and _overlap(interval(a.disputes), interval(b.quantity))
 
 
 # ---------------------------------------------------------------- compatibility
