@@ -470,6 +470,7 @@ def _subject(subject: str | None) -> tuple[str, frozenset[str], str]:
         return ("generic", frozenset(), "")  # unknown: compatible with any head
     head = "generic"
     kept: list[str] = []
+    shown: list[str] = []  # the label also names the unit ("Norwegian crowns")
     for raw in _WORD_RE.findall(subject):
         word = raw[:-2] if raw.endswith(("'s", "\u2019s")) else raw
         low = _singular(word.lower())
@@ -483,11 +484,13 @@ def _subject(subject: str | None) -> tuple[str, frozenset[str], str]:
             head = "people"
             break
         if low in _MEASURES or low in _CURRENCIES:
-            continue  # a unit says what is measured, the family already compares it
+            shown.append(word)  # a unit says what is measured: the family compares it
+            continue
         if low not in _STOP and not _DELTA_SUBJECT_RE.fullmatch(low):
             # "North Koreans" as a noun names the same people as "North Korean soldiers"
             kept.append(word[:-1] if word[:1].isupper() and word.endswith("ans") else word)
-    return (head, frozenset(_singular(w.lower()) for w in kept), " ".join(kept))
+            shown.append(kept[-1])
+    return (head, frozenset(_singular(w.lower()) for w in kept), " ".join(shown))
 
 
 def _date(value: str | None) -> date | None:
