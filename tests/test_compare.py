@@ -991,3 +991,5 @@ def test_a_unit_is_no_qualifier_whatever_its_spelling() -> None:
     (facet,) = story.facets
     assert facet.kind == "km" and facet.status == "agreed"
     assert sorted(facet.claims) == ["a-c1", "b-c1"]
+    # the label still names the unit
+    assert facet.label.startswith("kilomet")
