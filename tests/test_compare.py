@@ -991,5 +991,27 @@ def test_a_unit_is_no_qualifier_whatever_its_spelling() -> None:
     (facet,) = story.facets
     assert facet.kind == "km" and facet.status == "agreed"
     assert sorted(facet.claims) == ["a-c1", "b-c1"]
-    # the label still names the unit
-    assert facet.label.startswith("kilomet")
+
+
+def test_a_money_label_names_the_currency() -> None:
+    # units no longer qualify a figure, but the label must still say "crowns"
+    texts = {
+        "a": "The plant will cost about 14 billion Norwegian crowns, the company said.",
+        "b": "The investment of 14 billion Norwegian crowns was confirmed on Friday.",
+    }
+    figures = {"a": "about 14 billion", "b": "14 billion"}
+    b = Builder()
+    arts = {}
+    for key, text in texts.items():
+        arts[key] = Article(id=key, input=key, text=text, outlet=key.upper())
+        b.claim(
+            arts[key],
+            text,
+            [(figures[key], 14e9, 14e9, "crowns")],
+            origin=key,
+            subjects={figures[key]: "Norwegian crowns"},
+        )
+    story = Story(id="n", headline="n", articles=sorted(arts), claims=b.claims)
+    compare_story(story, arts)
+    (facet,) = story.facets
+    assert facet.kind == "money" and facet.label == "Norwegian crowns amount"
