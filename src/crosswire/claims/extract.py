@@ -248,7 +248,7 @@ def _read(article: Article, doc: Doc, offset: int) -> _Read:
             for number in nums:
                 local = replace(number, start=number.start - s0, end=number.end - s0)
                 kind, subject = quantity_kind(sent_text, local)
-                if subject and kind == subject.split()[-1].lower() != "magnitude":
+                if subject and kind != "magnitude" and kind == subject.split()[-1].lower():
                     # the words after a figure are only a guess at what it counts
                     # ("two people familiar with ..."); the parse knows the noun
                     kind, subject = _counted_noun(doc, number) or (kind, subject)
@@ -330,17 +330,18 @@ def _measured_by(sent: Span) -> list[Attribution]:
         ):
             continue
         doc = sent.doc
-        first, last = doc[subject.left_edge.i], doc[subject.right_edge.i]
-        source = TextSpan(
-            first.idx, last.idx + len(last.text), doc.text[first.idx : last.idx + len(last.text)]
-        )
-        cue = TextSpan(verb.idx, verb.idx + len(verb.text), verb.text)
-        end = doc[verb.right_edge.i]
-        content = TextSpan(
-            verb.idx, end.idx + len(end.text), doc.text[verb.idx : end.idx + len(end.text)]
-        )
-        return [Attribution(cue=cue, source=source, content=content)]
+        return [
+            Attribution(
+                cue=_text_span(doc[verb.i : verb.i + 1]),
+                source=_text_span(doc[subject.left_edge.i : subject.right_edge.i + 1]),
+                content=_text_span(doc[verb.i : verb.right_edge.i + 1]),
+            )
+        ]
     return []
+
+
+def _text_span(tokens: Span) -> TextSpan:
+    return TextSpan(tokens.start_char, tokens.end_char, tokens.text)
 
 
 _NOUN_MODIFIERS = frozenset({"compound", "amod", "nmod"})
