@@ -1015,3 +1015,15 @@ def test_a_money_label_names_the_currency() -> None:
     compare_story(story, arts)
     (facet,) = story.facets
     assert facet.kind == "money" and facet.label == "Norwegian crowns amount"
+
+
+def test_only_points_and_open_bounds_are_widened() -> None:
+    from crosswire.compare.facets import interval
+
+    assert interval(Quantity("about 400", 400, 400, "x", approximate=True)) == (368, 432)
+    # an open bound keeps its tolerance; a range with both ends is taken as stated
+    assert interval(Quantity("roughly over 10,000", 10000, None, "x", approximate=True)) == (
+        9200,
+        float("inf"),
+    )
+    assert interval(Quantity("nearly 500", 450, 500, "x", approximate=True)) == (450, 500)

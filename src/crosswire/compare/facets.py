@@ -631,19 +631,20 @@ def _set_against(claim: Claim, mentions: list[Mention]) -> list[Mention]:
     """Drop a figure the sentence cites only to dispute it ("closer to 15 million zlotys
     than the 12 million the company has cited"): it is another origin's value, and the
     claimant's own figure measures the same thing, so it may join that value's facet."""
-    kept = sorted(mentions, key=lambda m: _offset(claim, m.quantity))
-    for a in list(kept):
-        if a not in kept:
+    ordered = sorted(mentions, key=lambda m: _offset(claim, m.quantity))
+    dropped: set[int] = set()
+    for n, a in enumerate(ordered):
+        if id(a) in dropped:
             continue
-        later = [m for m in kept if _offset(claim, m.quantity) > _offset(claim, a.quantity)]
-        b = next((m for m in later if _comparable(a, m)), None)
+        later = (m for m in ordered[n + 1 :] if id(m) not in dropped and _comparable(a, m))
+        b = next(later, None)
         if b is None:
             continue
         start = _offset(claim, a.quantity) + len(a.quantity.text)
         if _SET_AGAINST_RE.search(claim.text[start : _offset(claim, b.quantity)]):
             a.disputes = b.quantity
-            kept.remove(b)
-    return kept
+            dropped.add(id(b))
+    return [m for m in ordered if id(m) not in dropped]
 
 
 def _content_words(words: Iterable[str]) -> list[str]:
@@ -699,7 +700,8 @@ def interval(quantity: Quantity) -> tuple[float, float]:
     of" 200-999): widening it again would let "nearly 500" agree with "about 400"."""
     low = float("-inf") if quantity.low is None else quantity.low
     high = float("inf") if quantity.high is None else quantity.high
-    if quantity.approximate and not (quantity.low is not None and quantity.high != quantity.low):
+    bounded = quantity.low is not None and quantity.high is not None
+    if quantity.approximate and not (bounded and quantity.high != quantity.low):
         low -= abs(low) * APPROX_TOLERANCE if quantity.low is not None else 0.0
         high += abs(high) * APPROX_TOLERANCE if quantity.high is not None else 0.0
     return (low, high)
@@ -1218,12 +1220,13 @@ def _figures(build: FacetBuild) -> dict[str, list[int]]:
         index = next((k for k, q in enumerate(quantities) if q is mention.quantity), None)
         if index is not None:
             own[mention.info.claim.id].add(index)
+    by_id = {i.claim.id: i for i in build.infos}
     for info in build.infos:
-        root = next((i for i in build.infos if i.claim.id == info.root), None)
+        root = by_id.get(info.root)
         if (
-            info.root != info.claim.id
+            root is not None
+            and root is not info
             and info.root in own
-            and root is not None
             and len(root.claim.quantities) == len(info.claim.quantities)
         ):
             own[info.claim.id] = own[info.root]
