@@ -1390,12 +1390,14 @@ _HEAD_STOP = re.compile(
 )
 # irregular past tenses that follow a counted noun in news ("an earthquake struck")
 _PAST_VERBS = frozenset(
-    re.findall(
-        r"\w+",
-        "struck hit shook stood rose fell left took came went began saw told gave found held"
-        " met brought kept spread swept tore broke sank burst ran fled stayed",
-    )
+    {
+        *("struck", "hit", "shook", "stood", "rose", "fell", "left", "took", "came", "went"),
+        *("began", "saw", "told", "gave", "found", "held", "met", "brought", "kept"),
+        *("spread", "swept", "tore", "broke", "sank", "burst", "ran", "fled", "stayed"),
+    }
 )
+# words between "of" and the counted noun: "five of the dead", "a quarter of a century"
+_OF_DETERMINERS = frozenset({"the", "them", "those", "these", "a", "an"})
 _WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’.-]*[A-Za-z]|[A-Za-z]|[,;:()\"“”]")
 # "the death toll from the quake rose to 14": the toll names the kind, the verb moves it
 _DEATH_TOLL_RE = re.compile(
@@ -1481,14 +1483,7 @@ def _own_kind(text: str, span: NumberSpan) -> tuple[str | None, str | None]:
     after_words = _WORD_RE.findall(text[span.end : span.end + 160])
     if after_words[:1] == ["of"] or (after_words[:2] and after_words[0] in ("of",)):
         after_words = after_words[1:]
-        if after_words[:1] and after_words[0].lower() in (
-            "the",
-            "them",
-            "those",
-            "these",
-            "a",
-            "an",
-        ):
+        if after_words[:1] and after_words[0].lower() in _OF_DETERMINERS:
             after_words = after_words[1:]
     chunk = _noun_chunk(after_words)
     counted = " ".join(chunk) if chunk else None
