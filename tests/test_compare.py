@@ -821,31 +821,73 @@ def test_claims_whose_figures_line_up_with_nothing_can_still_assert_one_event() 
     assert event[0].independent_origins == 2
 
 
+FigureRow = tuple[str, str, float, float | None, str, str | None]
+
+
+def _figure_story(
+    rows: dict[str, FigureRow], approximate: tuple[str, ...] = (), background: str = ""
+) -> Story:
+    """A compared story of one article and one claim per row: key -> (sentence, figure,
+    low, high, kind, subject); the key is the article id and the claim's origin, and the
+    figure of the row keyed `background` is marked as another event's."""
+    b = Builder()
+    arts = {}
+    for key, (text, figure, low, high, kind, subject) in rows.items():
+        arts[key] = Article(id=key, input=key, text=text, outlet=key.upper())
+        subjects = {figure: subject} if subject else None
+        claim = b.claim(
+            arts[key],
+            text,
+            [(figure, low, high, kind)],
+            origin=key,
+            approximate=approximate,
+            subjects=subjects,
+        )
+        claim.quantities[0].background = key == background
+    story = Story(id="t", headline="t", articles=sorted(arts), claims=b.claims)
+    compare_story(story, arts)
+    return story
+
+
 def test_homes_counted_are_not_people_evacuated() -> None:
     # a bug: "homes" is an evacuation word ("forced from their homes"), so "hundreds of
     # homes" and "1,100 homes uninhabitable" were judged two evacuation counts in conflict
-    texts = {
-        "a": "An earthquake damaged hundreds of homes around Arequipa on Monday.",
-        "b": "Preliminary figures showed about 1,100 homes uninhabitable on Monday.",
-        "c": "The floods forced 10,000 people from their homes on Monday.",
-        "d": "About 10,000 people were forced from their homes on Monday, officials said.",
-    }
-    figures = {
-        "a": ("hundreds of", 200, 999, "homes", "homes"),
-        "b": ("about 1,100", 1100, 1100, "uninhabitable", "homes uninhabitable"),
-        "c": ("10,000", 10000, 10000, "people", "people"),
-        "d": ("About 10,000", 10000, 10000, "people", "people"),
-    }
-    b = Builder()
-    arts = {}
-    for key, text in texts.items():
-        figure, low, high, kind, subject = figures[key]
-        arts[key] = Article(id=key, input=key, text=text, outlet=key.upper())
-        b.claim(
-            arts[key], text, [(figure, low, high, kind)], origin=key, subjects={figure: subject}
-        )
-    story = Story(id="h", headline="h", articles=sorted(arts), claims=b.claims)
-    compare_story(story, arts)
+    story = _figure_story(
+        {
+            "a": (
+                "An earthquake damaged hundreds of homes around Arequipa on Monday.",
+                "hundreds of",
+                200,
+                999,
+                "homes",
+                "homes",
+            ),
+            "b": (
+                "Preliminary figures showed about 1,100 homes uninhabitable on Monday.",
+                "about 1,100",
+                1100,
+                1100,
+                "uninhabitable",
+                "homes uninhabitable",
+            ),
+            "c": (
+                "The floods forced 10,000 people from their homes on Monday.",
+                "10,000",
+                10000,
+                10000,
+                "people",
+                "people",
+            ),
+            "d": (
+                "About 10,000 people were forced from their homes on Monday, officials said.",
+                "About 10,000",
+                10000,
+                10000,
+                "people",
+                "people",
+            ),
+        }
+    )
     facet_of = {cid: f for f in story.facets for cid in f.claims}
     assert facet_of["c-c1"] is facet_of["d-c1"]
     assert facet_of["c-c1"].kind == "evacuated"
@@ -928,21 +970,35 @@ def test_the_verb_before_a_figure_says_what_it_counts() -> None:
 
 
 def test_a_background_figure_is_never_compared() -> None:
-    texts = {
-        "a": "Two people were killed when the quake struck northern Chile.",
-        "b": "The earthquake killed two people, local officials said.",
-        "c": "The tremor came two days after a quake in Peru killed at least 17 people.",
-    }
-    figures = {"a": ("Two", 2, 2), "b": ("two", 2, 2), "c": ("at least 17", 17, None)}
-    b = Builder()
-    arts = {}
-    for key, text in texts.items():
-        figure, low, high = figures[key]
-        arts[key] = Article(id=key, input=key, text=text, outlet=key.upper())
-        claim = b.claim(arts[key], text, [(figure, low, high, "killed")], origin=key)
-        claim.quantities[0].background = key == "c"
-    story = Story(id="bg", headline="bg", articles=sorted(arts), claims=b.claims)
-    compare_story(story, arts)
+    story = _figure_story(
+        {
+            "a": (
+                "Two people were killed when the quake struck northern Chile.",
+                "Two",
+                2,
+                2,
+                "killed",
+                None,
+            ),
+            "b": (
+                "The earthquake killed two people, local officials said.",
+                "two",
+                2,
+                2,
+                "killed",
+                None,
+            ),
+            "c": (
+                "The tremor came two days after a quake in Peru killed at least 17 people.",
+                "at least 17",
+                17,
+                None,
+                "killed",
+                None,
+            ),
+        },
+        background="c",
+    )
     (deaths,) = [f for f in story.facets if f.kind == "casualties"]
     assert deaths.status == "agreed"
     assert "c-c1" not in deaths.claims
@@ -951,43 +1007,45 @@ def test_a_background_figure_is_never_compared() -> None:
 def test_a_label_does_not_say_a_word_twice() -> None:
     # a bug: the facet of "a magnitude 5.1 aftershock" was labelled "aftershock aftershock
     # magnitude"
-    text = "A magnitude 5.1 aftershock followed on Friday."
-    art = Article(id="m", input="m", text=text, outlet="M")
-    b = Builder()
-    b.claim(
-        art,
-        text,
-        [("5.1", 5.1, 5.1, "aftershock magnitude")],
-        origin="m",
-        subjects={"5.1": "aftershock"},
+    story = _figure_story(
+        {
+            "m": (
+                "A magnitude 5.1 aftershock followed on Friday.",
+                "5.1",
+                5.1,
+                5.1,
+                "aftershock magnitude",
+                "aftershock",
+            )
+        }
     )
-    story = Story(id="m", headline="m", articles=["m"], claims=b.claims)
-    compare_story(story, {"m": art})
     assert [f.label for f in story.facets] == ["aftershock magnitude"]
 
 
 def test_a_unit_is_no_qualifier_whatever_its_spelling() -> None:
     # a bug: "kilometres" and "kilometers" counted as qualifiers of the figure, and two
     # different qualifiers keep figures apart
-    texts = {
-        "a": "The fissure was about 3 kilometres long, the office said.",
-        "b": "Officials said the fissure was about 3 kilometers long.",
-    }
-    subjects = {"a": "kilometres", "b": "kilometers"}
-    b = Builder()
-    arts = {}
-    for key, text in texts.items():
-        arts[key] = Article(id=key, input=key, text=text, outlet=key.upper())
-        b.claim(
-            arts[key],
-            text,
-            [("about 3", 3, 3, subjects[key])],
-            origin=key,
-            approximate=("about 3",),
-            subjects={"about 3": subjects[key]},
-        )
-    story = Story(id="u", headline="u", articles=sorted(arts), claims=b.claims)
-    compare_story(story, arts)
+    story = _figure_story(
+        {
+            "a": (
+                "The fissure was about 3 kilometres long, the office said.",
+                "about 3",
+                3,
+                3,
+                "kilometres",
+                "kilometres",
+            ),
+            "b": (
+                "Officials said the fissure was about 3 kilometers long.",
+                "about 3",
+                3,
+                3,
+                "kilometers",
+                "kilometers",
+            ),
+        },
+        approximate=("about 3",),
+    )
     (facet,) = story.facets
     assert facet.kind == "km" and facet.status == "agreed"
     assert sorted(facet.claims) == ["a-c1", "b-c1"]
@@ -995,24 +1053,26 @@ def test_a_unit_is_no_qualifier_whatever_its_spelling() -> None:
 
 def test_a_money_label_names_the_currency() -> None:
     # units no longer qualify a figure, but the label must still say "crowns"
-    texts = {
-        "a": "The plant will cost about 14 billion Norwegian crowns, the company said.",
-        "b": "The investment of 14 billion Norwegian crowns was confirmed on Friday.",
-    }
-    figures = {"a": "about 14 billion", "b": "14 billion"}
-    b = Builder()
-    arts = {}
-    for key, text in texts.items():
-        arts[key] = Article(id=key, input=key, text=text, outlet=key.upper())
-        b.claim(
-            arts[key],
-            text,
-            [(figures[key], 14e9, 14e9, "crowns")],
-            origin=key,
-            subjects={figures[key]: "Norwegian crowns"},
-        )
-    story = Story(id="n", headline="n", articles=sorted(arts), claims=b.claims)
-    compare_story(story, arts)
+    story = _figure_story(
+        {
+            "a": (
+                "The plant will cost about 14 billion Norwegian crowns, the company said.",
+                "about 14 billion",
+                14e9,
+                14e9,
+                "crowns",
+                "Norwegian crowns",
+            ),
+            "b": (
+                "The investment of 14 billion Norwegian crowns was confirmed on Friday.",
+                "14 billion",
+                14e9,
+                14e9,
+                "crowns",
+                "Norwegian crowns",
+            ),
+        }
+    )
     (facet,) = story.facets
     assert facet.kind == "money" and facet.label == "Norwegian crowns amount"
 
