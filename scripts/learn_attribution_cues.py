@@ -47,11 +47,11 @@ from crosswire.claims.attribution import (
 from crosswire.claims.nlp import load_nlp
 from crosswire.eval.attribution import (
     GoldDocument,
-    Tally,
     _gold_quotes,
     _TokenIndex,
     load_polnear,
     score_document,
+    sum_tallies,
 )
 
 TRAIN = Path(__file__).resolve().parents[2] / "shared/data/claims_raw/polnear/data/train"
@@ -217,10 +217,7 @@ def learn(docs: list[Doc], gold_docs: list[GoldDocument], ids: list[int]) -> dic
 
 def end_to_end(docs: list[Doc], gold_docs: list[GoldDocument], ids: list[int]) -> float:
     """Mean of cue and source exact F1 (the evaluation's metric) over the documents `ids`."""
-    totals = {role: Tally() for role in ("cue", "source", "content", "all")}
-    for i in ids:
-        for role, tally in score_document(docs[i], gold_docs[i]).tallies.items():
-            totals[role].add(tally)
+    totals = sum_tallies(score_document(docs[i], gold_docs[i]).tallies for i in ids)
     f1 = []
     for role in ("cue", "source"):
         t = totals[role]

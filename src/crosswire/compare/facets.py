@@ -374,6 +374,12 @@ class FacetBuild:
     def first_index(self) -> int:
         return min(i.index for i in self.infos)
 
+    def add(self, mention: Mention) -> None:
+        """Take a figure, and its claim unless the facet holds it already."""
+        self.mentions.append(mention)
+        if all(i is not mention.info for i in self.infos):
+            self.infos.append(mention.info)
+
 
 def claim_infos(claims: Sequence[Claim]) -> list[ClaimInfo]:
     """Infos in story order; copies point at their root original, whose origin they share."""
@@ -429,15 +435,24 @@ def family_of(quantity: Quantity) -> tuple[str, str] | None:
     return (kind, kind)
 
 
+def _own_words(quantity: Quantity) -> list[str]:
+    """The words of a figure's own noun phrase and kind, lower case."""
+    return _WORD_RE.findall(f"{quantity.subject or ''} {quantity.kind or ''}".lower())
+
+
+def _currency(word: str) -> str | None:
+    """The currency code a currency noun names ("zlotys" -> PLN), else None."""
+    return _CURRENCIES.get(word) or _CURRENCIES.get(_singular(word))
+
+
 def _measure_of(quantity: Quantity) -> tuple[str, str] | None:
-    """("money", code) for an amount named by its currency noun, (unit, unit) for a measure."""
-    words = _WORD_RE.findall(f"{quantity.subject or ''} {quantity.kind or ''}".lower())
-    for word in words[:3]:
-        single = _singular(word)
-        if word in _CURRENCIES or single in _CURRENCIES:
+    """("money", "money") for an amount named by its currency noun, (unit, unit) for a
+    measure."""
+    for word in _own_words(quantity)[:3]:
+        if _currency(word) is not None:
             return ("money", "money")
-        if word in _MEASURES or single in _MEASURES:
-            unit = _MEASURES.get(word) or _MEASURES[single]
+        unit = _MEASURES.get(word) or _MEASURES.get(_singular(word))
+        if unit is not None:
             return (unit, unit)
     return None
 
@@ -446,12 +461,7 @@ def unit_of(quantity: Quantity) -> str | None:
     """The unit figures are compared in: the claims stage's, else the currency noun's."""
     if quantity.unit is not None:
         return quantity.unit
-    words = _WORD_RE.findall(f"{quantity.subject or ''} {quantity.kind or ''}".lower())
-    for word in words[:3]:
-        code = _CURRENCIES.get(word) or _CURRENCIES.get(_singular(word))
-        if code is not None:
-            return code
-    return None
+    return next((c for c in map(_currency, _own_words(quantity)[:3]) if c is not None), None)
 
 
 def _singular(word: str) -> str:
@@ -545,8 +555,7 @@ def _event_kind(claim: Claim, quantity: Quantity) -> str | None:
     offset = _offset(claim, quantity)
     if offset < 0:
         return None
-    words = _WORD_RE.findall(f"{quantity.subject or ''} {quantity.kind or ''}")
-    own = {w.lower() for w in words} & _EVENT_PLACES
+    own = set(_own_words(quantity)) & _EVENT_PLACES
     before = _WORD_RE.findall(claim.text[:offset])[-EVENT_WINDOW_BEFORE:]
     after_text = re.split(r"[.;]", claim.text[offset + len(quantity.text) :], maxsplit=1)[0]
     after = _WORD_RE.findall(after_text)[:EVENT_WINDOW_AFTER]
@@ -569,7 +578,7 @@ def _governing(claim: Claim, quantity: Quantity) -> frozenset[str]:
     offset = _offset(claim, quantity)
     if offset < 0:
         return frozenset()
-    skip = {w.lower() for w in _WORD_RE.findall(f"{quantity.subject or ''} {quantity.kind or ''}")}
+    skip = set(_own_words(quantity))
     skip |= {w.lower() for w in _WORD_RE.findall(quantity.text)}
 
     def content(words: list[str], limit: int) -> list[str]:
@@ -793,9 +802,7 @@ def _group_mentions(mentions: list[Mention]) -> list[FacetBuild]:
             best = FacetBuild(infos=[], family=mention.family, delta=mention.delta)
             builds.append(best)
             candidates.append(best)
-        best.mentions.append(mention)
-        if all(i is not mention.info for i in best.infos):
-            best.infos.append(mention.info)
+        best.add(mention)
     return builds
 
 
@@ -859,9 +866,7 @@ def _split_casualties(builds: list[FacetBuild]) -> list[FacetBuild]:
             part = FacetBuild(infos=[], family=build.family, delta=build.delta)
             for mention in build.mentions:
                 if mention.subkind == kind:
-                    part.mentions.append(mention)
-                    if all(i is not mention.info for i in part.infos):
-                        part.infos.append(mention.info)
+                    part.add(mention)
             out.append(part)
     return out
 

@@ -105,7 +105,8 @@ class DocScore:
     system: dict[str, Tally] | None = None
 
 
-def _add_all(tallies: Iterable[dict[str, Tally]]) -> dict[str, Tally]:
+def sum_tallies(tallies: Iterable[dict[str, Tally]]) -> dict[str, Tally]:
+    """Per-role tallies added up (documents, annotator pairs)."""
     total = {role: Tally() for role in _ROLES}
     for tally in tallies:
         for role, t in tally.items():
@@ -289,8 +290,10 @@ def score_document(doc: Doc, gold_doc: GoldDocument) -> DocScore:
     score = DocScore(gold_doc.name, len(gold), len(predicted), score_quotes(predicted, gold))
     if gold_doc.others:
         annotators = [gold, *(_gold_quotes(index, o) for o in gold_doc.others)]
-        score.human = _add_all(score_quotes(a, b) for a, b in itertools.permutations(annotators, 2))
-        score.system = _add_all(score_quotes(predicted, a) for a in annotators)
+        score.human = sum_tallies(
+            score_quotes(a, b) for a, b in itertools.permutations(annotators, 2)
+        )
+        score.system = sum_tallies(score_quotes(predicted, a) for a in annotators)
     gold_cues = {g.cue for g in gold}
     predicted_cues = {p.cue for p in predicted}
     score.missed = [_describe(doc, g) for g in gold if g.cue not in predicted_cues]
@@ -332,7 +335,7 @@ def evaluate_attribution(
     for doc, gold_doc in zip(nlp.pipe(texts, batch_size=_BATCH_SIZE), gold_docs, strict=True):
         scores.append(score_document(doc, gold_doc))
     seconds = time.perf_counter() - started
-    metrics = _metrics(_add_all(s.tallies for s in scores))
+    metrics = _metrics(sum_tallies(s.tallies for s in scores))
     _echo_report(scores, metrics, echo)
     result: dict[str, float | int | dict[str, float]] = dict(metrics)
     result |= {
@@ -343,8 +346,8 @@ def evaluate_attribution(
     }
     shared = [(s.human, s.system) for s in scores if s.human is not None and s.system is not None]
     if shared:
-        human = _metrics(_add_all(h for h, _ in shared))
-        system = _metrics(_add_all(p for _, p in shared))
+        human = _metrics(sum_tallies(h for h, _ in shared))
+        system = _metrics(sum_tallies(p for _, p in shared))
         result["agreement_documents"] = len(shared)
         for role in ("cue", "source", "content"):
             key = f"{role}_exact_f1"

@@ -409,11 +409,11 @@ class _StoryIndex:
         claim_id: str,
         kind: str | None = None,
         *,
-        figures: Mapping[str, Sequence[int]] | None = None,
+        only: Sequence[int] | None = None,
         sentence: bool = False,
     ) -> ClaimRef:
-        """A link to a claim, previewed by its sentence or its figures: those a facet
-        compares (`figures`, by claim id), else those of `kind`, else all."""
+        """A link to a claim, previewed by its sentence or its figures: those at the
+        indices `only` (the ones a facet compares), else those of `kind`, else all."""
         claim = self.claims.get(claim_id)
         if claim is None:
             return ClaimRef(anchor=None, outlet="", preview=claim_id)
@@ -423,9 +423,7 @@ class _StoryIndex:
         return ClaimRef(
             anchor=self.claim_anchor(claim_id),
             outlet=str(outlet),
-            preview=text
-            if sentence
-            else _claim_preview(claim, kind, (figures or {}).get(claim_id)),
+            preview=text if sentence else _claim_preview(claim, kind, only),
             number=self.numbers[claim_id],
             sentence=text,
         )
@@ -624,7 +622,7 @@ def _facet_view(facet: Mapping[str, Any], index: _StoryIndex) -> FacetView:
     figures = facet.get("figures") or {}
 
     def ref(claim_id: str) -> ClaimRef:
-        return index.ref(claim_id, kind, figures=figures)
+        return index.ref(claim_id, kind, only=figures.get(claim_id))
 
     origins = [
         OriginView(
