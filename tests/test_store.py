@@ -39,8 +39,9 @@ def test_schema_is_created_by_migrations_and_reopening_is_harmless(tmp_path: Pat
         "quantities",
         "entities",
         "facets",
+        "story_aliases",
     } <= tables
-    assert version == "0002"
+    assert version == "0003"
     assert mode == "wal"
     store.close()
 

@@ -270,6 +270,8 @@ class Story:
     brief: list[BriefSentence] = field(default_factory=list)
     outlets: list[OutletView] = field(default_factory=list)
     changes: StoryChanges | None = None
+    # stored stories this one took in during this run (their ids now resolve to this)
+    merged_from: list[str] = field(default_factory=list)
 
 
 def from_dict(cls: type[T], data: Mapping[str, Any]) -> T:

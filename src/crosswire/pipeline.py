@@ -22,7 +22,7 @@ from crosswire.ingest import DEFAULT_MAX_BYTES, discover, read_files
 from crosswire.model import Article, InputError, RawDoc, Story
 from crosswire.report import build_report
 from crosswire.store import Store
-from crosswire.stories import cluster_stories
+from crosswire.stories import cluster_stories, join_stored
 
 STAGES = ("ingest", "clean", "dedup", "stories", "claims", "compare", "store")
 
@@ -77,8 +77,14 @@ def process(
     progress: Progress,
     timings: dict[str, float],
     since: datetime | None = None,
-) -> tuple[list[Article], list[Story], list[InputError]]:
-    """Stages 2-6 over documents already read (with `since`, each story's changes)."""
+    store: Store | None = None,
+) -> tuple[list[Article], list[Story], list[InputError], dict[str, str]]:
+    """Stages 2-6 over documents already read (with `since`, each story's changes).
+
+    With a store, stories that hold an article the store already has in a story are
+    joined to that stored story (`join_stored`); the last item returned maps the
+    stored story ids so replaced to the ids that hold their members now.
+    """
     t = time.perf_counter()
     progress.stage("clean", len(docs))
     articles, errors = clean_documents(docs)
@@ -95,6 +101,13 @@ def process(
     t = time.perf_counter()
     progress.stage("stories", len(articles))
     stories = cluster_stories(articles)
+    replaced: dict[str, str] = {}
+    if store is not None:
+        stored_story_of = store.stories_of([a.id for a in articles])
+        if stored_story_of:
+            members = store.story_members(list(stored_story_of.values()))
+            joined = join_stored(stories, articles, stored_story_of, members)
+            stories, articles, replaced = joined.stories, joined.articles, joined.replaced
     progress.advance(len(articles))
     timings["stories"] = time.perf_counter() - t
 
@@ -109,7 +122,7 @@ def process(
     compare_stories(stories, articles, since)
     progress.advance(len(stories))
     timings["compare"] = time.perf_counter() - t
-    return articles, stories, errors
+    return articles, stories, errors, replaced
 
 
 def analyze(
@@ -129,7 +142,7 @@ def analyze(
     docs, errors = ingest(paths, progress, max_bytes)
     timings["ingest"] = time.perf_counter() - t
 
-    articles, stories, clean_errors = process(docs, progress, timings, since)
+    articles, stories, clean_errors, replaced = process(docs, progress, timings, since, store)
     errors.extend(clean_errors)
 
     new_in_store = None
@@ -137,9 +150,7 @@ def analyze(
         t = time.perf_counter()
         progress.stage("store", len(articles))
         run_id = store.begin_run([str(p) for p in paths])
-        new_in_store = store.save_articles(articles, run_id)
-        store.save_stories(stories)
-        store.save_errors(run_id, errors)
+        new_in_store = store.save_run(run_id, articles, stories, errors, replaced)
         progress.advance(len(articles))
         timings["store"] = time.perf_counter() - t
 

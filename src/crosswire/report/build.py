@@ -134,6 +134,9 @@ def story_to_dict(story: Story, articles: Sequence[Article] = ()) -> dict[str, A
     }
     if story.changes is not None:
         result["changes"] = asdict(story.changes)
+    if story.merged_from:
+        # the stored stories this run merged into this one: their ids resolve here now
+        result["merged_from"] = list(story.merged_from)
     return result
 
 

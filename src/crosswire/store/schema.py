@@ -55,6 +55,16 @@ stories = Table(
     Column("updated_at", String(40), nullable=False),
 )
 
+# A story id merged into another (a story that gained an earlier member, or two that
+# turned out to be one) keeps resolving: links and bookmarks to it stay good.
+story_aliases = Table(
+    "story_aliases",
+    metadata,
+    Column("id", String(40), primary_key=True),
+    Column("story", String(40), nullable=False, index=True),
+    Column("merged_at", String(40), nullable=False),
+)
+
 input_errors = Table(
     "input_errors",
     metadata,

@@ -8,7 +8,8 @@ while `first_seen` keeps the time it first arrived.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,7 +17,17 @@ from typing import Any, TypeVar
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Engine, create_engine, delete, event, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Engine,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 
 from crosswire.dedup import content_hash
@@ -41,10 +52,12 @@ from crosswire.store.schema import (
     quantities,
     runs,
     stories,
+    story_aliases,
 )
 
 T = TypeVar("T")
 _MIGRATIONS = Path(__file__).with_name("migrations")
+SQLITE_BUSY_TIMEOUT_S = 300.0
 
 
 def default_url() -> str:
@@ -66,52 +79,132 @@ class Store:
         self.migrate()
 
     def migrate(self) -> None:
+        """Bring the schema to head. Holding the write lock throughout makes two runs
+        that start at once on a fresh store take turns: the second finds it migrated."""
         cfg = Config()
         cfg.set_main_option("script_location", str(_MIGRATIONS))
-        with self.engine.begin() as conn:
+        with self._write() as conn:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
 
     def close(self) -> None:
         self.engine.dispose()
 
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        """One write transaction. On SQLite it takes the write lock when it starts
+        (BEGIN IMMEDIATE), so a second writer waits for it (busy timeout) instead of
+        failing when a read lock cannot be upgraded."""
+        with self.engine.connect() as conn:
+            conn.execution_options(sqlite_begin="IMMEDIATE")
+            with conn.begin():
+                yield conn
+
     def begin_run(self, inputs: Sequence[str]) -> int:
-        with self.engine.begin() as conn:
+        with self._write() as conn:
             result = conn.execute(insert(runs).values(started_at=_now(), inputs=list(inputs)))
             key = result.inserted_primary_key
             assert key is not None
             return int(key[0])
 
     def finish_run(self, run_id: int, summary: dict[str, Any]) -> None:
-        with self.engine.begin() as conn:
+        with self._write() as conn:
             conn.execute(
                 update(runs).where(runs.c.id == run_id).values(finished_at=_now(), summary=summary)
             )
 
+    def save_run(
+        self,
+        run_id: int,
+        items: Sequence[Article],
+        story_items: Sequence[Story],
+        errors: Iterable[InputError],
+        replaced: Mapping[str, str] | None = None,
+    ) -> int:
+        """Save what one run decided in one transaction, so that a run killed half way
+        leaves the store as it was: articles, stories (`replaced`: stored story ids
+        merged into a story of this run), errors. Return how many articles were new."""
+        with self._write() as conn:
+            new = self._save_articles(conn, items, run_id)
+            self._save_stories(conn, story_items, replaced or {})
+            self._save_errors(conn, run_id, errors)
+        return new
+
     def save_articles(self, items: Sequence[Article], run_id: int | None = None) -> int:
         """Upsert articles; return how many were new to the store."""
+        with self._write() as conn:
+            return self._save_articles(conn, items, run_id)
+
+    def save_stories(
+        self, items: Sequence[Story], replaced: Mapping[str, str] | None = None
+    ) -> None:
+        """Upsert stories; their entities, claims and facets are replaced as a whole,
+        since a later run may regroup them. `replaced` maps stored story ids merged
+        into one of ITEMS to its id: those stories go, and their ids resolve to it."""
+        with self._write() as conn:
+            self._save_stories(conn, items, replaced or {})
+
+    def save_errors(self, run_id: int, errors: Iterable[InputError]) -> None:
+        with self._write() as conn:
+            self._save_errors(conn, run_id, errors)
+
+    def stories_of(self, article_ids: Sequence[str]) -> dict[str, str]:
+        """The stored story of each of ARTICLE_IDS that is stored in one."""
+        found: dict[str, str] = {}
+        with self.engine.connect() as conn:
+            for chunk in _chunks(article_ids, 500):
+                query = select(articles.c.id, articles.c.story).where(
+                    articles.c.id.in_(chunk), articles.c.story.is_not(None)
+                )
+                found.update({row.id: row.story for row in conn.execute(query)})
+        return found
+
+    def story_members(self, story_ids: Sequence[str]) -> list[Article]:
+        """Every stored article of the given stories."""
+        found: list[Article] = []
+        with self.engine.connect() as conn:
+            for chunk in _chunks(sorted(set(story_ids)), 500):
+                query = select(articles).where(articles.c.story.in_(chunk))
+                found.extend(_row_article(row._mapping) for row in conn.execute(query))
+        return found
+
+    def resolve_story(self, story_id: str) -> str | None:
+        """The id a story is known by now (following merges), None if never stored."""
+        with self.engine.connect() as conn:
+            seen = {story_id}
+            while True:
+                if conn.execute(select(stories.c.id).where(stories.c.id == story_id)).first():
+                    return story_id
+                target = conn.execute(
+                    select(story_aliases.c.story).where(story_aliases.c.id == story_id)
+                ).scalar_one_or_none()
+                if target is None or target in seen:
+                    return None
+                seen.add(target)
+                story_id = target
+
+    def _save_articles(self, conn: Connection, items: Sequence[Article], run_id: int | None) -> int:
         if not items:
             return 0
         now = _now()
         rows = [_article_row(a, now, run_id) for a in items]
         mutable = ("duplicate_of", "similarity", "story", "input")
-        with self.engine.begin() as conn:
-            before = conn.execute(select(func.count()).select_from(articles)).scalar_one()
-            stmt = self._upsert(articles)
-            # Only what later stages decide may change; first_seen/first_run stay.
-            stmt = stmt.on_conflict_do_update(
-                index_elements=[articles.c.id],
-                set_={name: getattr(stmt.excluded, name) for name in mutable},
-            )
-            for chunk in _chunks(rows, 500):
-                conn.execute(stmt, chunk)
-            after = conn.execute(select(func.count()).select_from(articles)).scalar_one()
+        before = conn.execute(select(func.count()).select_from(articles)).scalar_one()
+        stmt = self._upsert(articles)
+        # Only what later stages decide may change; first_seen/first_run stay.
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[articles.c.id],
+            set_={name: getattr(stmt.excluded, name) for name in mutable},
+        )
+        for chunk in _chunks(rows, 500):
+            conn.execute(stmt, chunk)
+        after = conn.execute(select(func.count()).select_from(articles)).scalar_one()
         return int(after - before)
 
-    def save_stories(self, items: Sequence[Story]) -> None:
-        """Upsert stories; their entities, claims and facets are replaced as a whole,
-        since a later run may regroup them."""
-        if not items:
+    def _save_stories(
+        self, conn: Connection, items: Sequence[Story], replaced: Mapping[str, str]
+    ) -> None:
+        if not items and not replaced:
             return
         now = _now()
         rows = [
@@ -125,43 +218,77 @@ class Store:
             }
             for s in items
         ]
-        ids = [s.id for s in items]
-        with self.engine.begin() as conn:
-            stmt = self._upsert(stories)
-            stmt = stmt.on_conflict_do_update(
-                index_elements=[stories.c.id],
-                set_={
-                    name: getattr(stmt.excluded, name)
-                    for name in (
-                        "headline",
-                        "first_published",
-                        "last_published",
-                        "detail",
-                        "updated_at",
-                    )
-                },
+        stmt = self._upsert(stories)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[stories.c.id],
+            set_={
+                name: getattr(stmt.excluded, name)
+                for name in (
+                    "headline",
+                    "first_published",
+                    "last_published",
+                    "detail",
+                    "updated_at",
+                )
+            },
+        )
+        for chunk in _chunks(rows, 500):
+            conn.execute(stmt, chunk)
+        gone = sorted(set(replaced) - {s.id for s in items})
+        for id_chunk in _chunks(gone, 500):
+            conn.execute(delete(stories).where(stories.c.id.in_(id_chunk)))
+        if replaced:
+            alias = self._upsert(story_aliases)
+            alias = alias.on_conflict_do_update(
+                index_elements=[story_aliases.c.id],
+                set_={"story": alias.excluded.story, "merged_at": alias.excluded.merged_at},
             )
-            for chunk in _chunks(rows, 500):
-                conn.execute(stmt, chunk)
-            for table in (entities, claims, quantities, facets):
-                for id_chunk in _chunks(ids, 500):
-                    conn.execute(delete(table).where(table.c.story.in_(id_chunk)))
-            for table, child_rows in (
-                (entities, [_entity_row(s.id, e) for s in items for e in s.entities]),
-                (claims, [_claim_row(s.id, c) for s in items for c in s.claims]),
-                (
-                    quantities,
-                    [
-                        _quantity_row(s.id, c.id, n, q)
-                        for s in items
-                        for c in s.claims
-                        for n, q in enumerate(c.quantities)
-                    ],
-                ),
-                (facets, [_facet_row(s.id, f) for s in items for f in s.facets]),
-            ):
-                for chunk in _chunks(child_rows, 500):
-                    conn.execute(insert(table), chunk)
+            alias_rows = [
+                {"id": old, "story": new, "merged_at": now} for old, new in sorted(replaced.items())
+            ]
+            for alias_chunk in _chunks(alias_rows, 500):
+                conn.execute(alias, alias_chunk)
+            # earlier aliases of a merged story follow it to its new id
+            for old, new in sorted(replaced.items()):
+                conn.execute(
+                    update(story_aliases).where(story_aliases.c.story == old).values(story=new)
+                )
+        # A story that reappears under its own id is no alias of another any more.
+        for id_chunk in _chunks([s.id for s in items], 500):
+            conn.execute(delete(story_aliases).where(story_aliases.c.id.in_(id_chunk)))
+        # Child rows go by story (this run's and the merged ones) and by article: a
+        # claim id is its article's, so a claim whose article moved to another story
+        # must leave its old story's rows before it can be written under the new one.
+        owners = [s.id for s in items] + gone
+        members = [a for s in items for a in s.articles]
+        for table in (entities, claims, quantities, facets):
+            for id_chunk in _chunks(owners, 500):
+                conn.execute(delete(table).where(table.c.story.in_(id_chunk)))
+        for id_chunk in _chunks(members, 500):
+            moved = select(claims.c.id).where(claims.c.article.in_(id_chunk))
+            conn.execute(delete(quantities).where(quantities.c.claim.in_(moved)))
+            conn.execute(delete(claims).where(claims.c.article.in_(id_chunk)))
+        for table, child_rows in (
+            (entities, [_entity_row(s.id, e) for s in items for e in s.entities]),
+            (claims, [_claim_row(s.id, c) for s in items for c in s.claims]),
+            (
+                quantities,
+                [
+                    _quantity_row(s.id, c.id, n, q)
+                    for s in items
+                    for c in s.claims
+                    for n, q in enumerate(c.quantities)
+                ],
+            ),
+            (facets, [_facet_row(s.id, f) for s in items for f in s.facets]),
+        ):
+            for chunk in _chunks(child_rows, 500):
+                conn.execute(insert(table), chunk)
+
+    def _save_errors(self, conn: Connection, run_id: int, errors: Iterable[InputError]) -> None:
+        rows = [{"run_id": run_id, "input": e.input, "error": e.error} for e in errors]
+        for chunk in _chunks(rows, 500):
+            conn.execute(insert(input_errors), chunk)
 
     def load_stories(self, ids: Sequence[str] | None = None) -> list[Story]:
         """Stories as saved, with entities, claims, facets and brief."""
@@ -170,12 +297,6 @@ class Store:
             query = query.where(stories.c.id.in_(list(ids)))
         with self.engine.connect() as conn:
             return [_row_story(row._mapping) for row in conn.execute(query)]
-
-    def save_errors(self, run_id: int, errors: Iterable[InputError]) -> None:
-        rows = [{"run_id": run_id, "input": e.input, "error": e.error} for e in errors]
-        if rows:
-            with self.engine.begin() as conn:
-                conn.execute(insert(input_errors), rows)
 
     def count(self, table: str) -> int:
         t = {
@@ -187,6 +308,7 @@ class Store:
             "claims": claims,
             "quantities": quantities,
             "facets": facets,
+            "story_aliases": story_aliases,
         }[table]
         with self.engine.connect() as conn:
             return int(conn.execute(select(func.count()).select_from(t)).scalar_one())
@@ -204,19 +326,30 @@ class Store:
 
 
 def _make_engine(url: str) -> Engine:
+    if not url.startswith("sqlite"):
+        return create_engine(url)
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
         Path(url.removeprefix("sqlite:///")).expanduser().parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url)
-    if engine.dialect.name == "sqlite":
+    # A writer waits this long for another's lock (SQLite retries in its busy handler)
+    # before giving up: a second run waits for the first to commit.
+    engine = create_engine(url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_S})
 
-        @event.listens_for(engine, "connect")
-        def _pragmas(dbapi_conn: Any, _record: Any) -> None:
-            cur = dbapi_conn.cursor()
-            # WAL lets the web app read while a run writes; NORMAL sync is safe under WAL.
-            cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA synchronous=NORMAL")
-            cur.execute("PRAGMA foreign_keys=ON")
-            cur.close()
+    @event.listens_for(engine, "connect")
+    def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+        # pysqlite's own transaction handling would BEGIN lazily and never IMMEDIATE;
+        # transactions are begun below instead (SQLAlchemy's documented recipe).
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        # WAL lets the web app read while a run writes; NORMAL sync is safe under WAL.
+        cur.execute("PRAGMA journal_mode=WAL")
+        cur.execute("PRAGMA synchronous=NORMAL")
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+        conn.exec_driver_sql(f"BEGIN {mode}")
 
     return engine
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import xxhash
@@ -55,8 +55,8 @@ def cluster_stories(articles: Sequence[Article], config: StoryConfig | None = No
     label_of = {original.id: label for original, label in zip(originals, labels, strict=True)}
     for article in articles:
         members[label_of[roots[article.id].id]].append(article)
-    stories = [_make_story(group, centrality) for group in members.values()]
-    stories.sort(key=lambda story: (_sort_time(story.first_published), story.id))
+    stories = [make_story(group, centrality) for group in members.values()]
+    stories.sort(key=lambda story: (sort_time(story.first_published), story.id))
     by_id = _index(articles)
     for story in stories:
         for article_id in story.articles:
@@ -106,17 +106,18 @@ def _cluster_originals(
     return labels, centrality
 
 
-def _sort_time(published: str | None) -> float:
+def sort_time(published: str | None) -> float:
     """Sort key: time in days, unknown or unreadable times last."""
     days = published_days(published)
     return math.inf if math.isnan(days) else days
 
 
 def _article_key(article: Article) -> tuple[float, str]:
-    return _sort_time(article.published), article.id
+    return sort_time(article.published), article.id
 
 
-def _make_story(group: list[Article], centrality: dict[str, float]) -> Story:
+def make_story(group: Sequence[Article], centrality: Mapping[str, float] | None = None) -> Story:
+    """The story of GROUP: named by its earliest member, headed by its most central title."""
     group = sorted(group, key=_article_key)
     dated = [a for a in group if not math.isnan(published_days(a.published))]
     return Story(
@@ -128,9 +129,10 @@ def _make_story(group: list[Article], centrality: dict[str, float]) -> Story:
     )
 
 
-def _headline(group: list[Article], centrality: dict[str, float]) -> str:
+def _headline(group: list[Article], centrality: Mapping[str, float] | None) -> str:
     """Title of the most central titled article (earliest on ties), else a first sentence."""
-    ranked = sorted(group, key=lambda a: -centrality.get(a.id, 0.0))  # stable: earliest wins
+    weight = centrality or {}
+    ranked = sorted(group, key=lambda a: -weight.get(a.id, 0.0))  # stable: earliest wins
     for article in ranked:
         if article.title and article.title.strip():
             return " ".join(article.title.split())

@@ -1,0 +1,173 @@
+"""Runs into one store: the second run extends what the first stored, never breaks it."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+
+from crosswire import pipeline
+from crosswire.model import Article, Claim, Story
+from crosswire.store import Store
+
+CORPUS = Path(__file__).resolve().parents[1] / "examples" / "corpus"
+# The Porto floods story of the example corpus: the agency's original (11:05 UTC) and
+# three outlets' copies of it, published later that day.
+PORTO_ORIGINAL = "feeds/cpa-wire.jsonl"
+PORTO_COPIES = (
+    "metro-wire-daily/2026-03-03-porto-floods.txt",
+    "northgate-post/2026-03-03-portugal-floods-porto.txt",
+    "valley-courier/2026-03-03-floods-force-thousands-from-homes-in-portugal.txt",
+)
+
+
+def folder(tmp: Path, name: str, *inputs: str) -> Path:
+    root = tmp / name
+    for rel in inputs:
+        target = root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(CORPUS / rel, target)
+    return root
+
+
+def integrity(store: Store) -> None:
+    """What must hold after any run: every article's story exists, every claim's
+    story exists and holds its article, and SQLite finds nothing wrong."""
+    with store.engine.connect() as conn:
+        orphans = conn.execute(
+            sa.text(
+                "select count(*) from articles where story is not null"
+                " and story not in (select id from stories)"
+            )
+        ).scalar_one()
+        stray_claims = conn.execute(
+            sa.text(
+                "select count(*) from claims c join articles a on a.id = c.article"
+                " where a.story is not c.story"
+            )
+        ).scalar_one()
+        check = conn.execute(sa.text("pragma integrity_check")).scalar_one()
+    assert (orphans, stray_claims, check) == (0, 0, "ok")
+
+
+def porto_story(result: pipeline.RunResult) -> Story:
+    [story] = [
+        s for s in result.stories if any("porto-floods" in a.input for a in _members(result, s))
+    ]
+    return story
+
+
+def _members(result: pipeline.RunResult, story: Story) -> list[Article]:
+    ids = set(story.articles)
+    return [a for a in result.articles if a.id in ids]
+
+
+def test_a_story_that_gains_an_earlier_member_is_saved_and_its_old_id_resolves(
+    tmp_path: Path,
+) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'cw.db'}")
+    yesterday = folder(tmp_path, "yesterday", *PORTO_COPIES[:2])
+    first = pipeline.analyze([yesterday], store=store)
+    old = porto_story(first)
+    integrity(store)
+
+    # today's folder holds the agency original (earlier than every stored copy) and
+    # the stored copies again, as a folder that grows day by day does
+    today = folder(tmp_path, "today", PORTO_ORIGINAL, *PORTO_COPIES)
+    second = pipeline.analyze([today], store=store)
+    new = porto_story(second)
+    assert new.id != old.id
+    assert new.merged_from == [old.id]
+    assert store.resolve_story(old.id) == new.id
+    [shown] = [s for s in second.report["stories"] if s["id"] == new.id]
+    assert shown["merged_from"] == [old.id]
+    assert set(old.articles) <= set(new.articles)
+    assert {c.article for c in new.claims} >= set(old.articles)
+    integrity(store)
+    with store.engine.connect() as conn:
+        stored_ids = set(conn.execute(sa.text("select id from stories")).scalars())
+    assert old.id not in stored_ids and new.id in stored_ids
+
+    # and the next run on that store works and changes nothing
+    claims_before = store.count("claims")
+    third = pipeline.analyze([today], store=store)
+    assert porto_story(third).id == new.id
+    assert store.count("claims") == claims_before
+    integrity(store)
+
+
+def test_a_run_holding_part_of_a_stored_story_keeps_the_whole_story(tmp_path: Path) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'cw.db'}")
+    first = pipeline.analyze([folder(tmp_path, "one", *PORTO_COPIES)], store=store)
+    stored = porto_story(first)
+    # one stored copy again, with the earlier original: the two copies left out of
+    # this run stay in the story instead of pointing at a story that is gone
+    second = pipeline.analyze(
+        [folder(tmp_path, "two", PORTO_ORIGINAL, PORTO_COPIES[0])], store=store
+    )
+    joined = porto_story(second)
+    assert set(stored.articles) < set(joined.articles)
+    assert store.resolve_story(stored.id) == joined.id
+    [loaded] = store.load_stories([joined.id])
+    assert set(loaded.articles) == set(joined.articles)
+    integrity(store)
+
+
+def test_two_stored_stories_one_run_joins_become_one(tmp_path: Path) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'cw.db'}")
+    a = pipeline.analyze([folder(tmp_path, "a", PORTO_COPIES[0])], store=store)
+    b = pipeline.analyze([folder(tmp_path, "b", PORTO_COPIES[1])], store=store)
+    [sa_id] = [s.id for s in a.stories]
+    [sb_id] = [s.id for s in b.stories]
+    assert sa_id != sb_id
+    both = pipeline.analyze([folder(tmp_path, "ab", *PORTO_COPIES[:2])], store=store)
+    merged = porto_story(both)
+    assert {store.resolve_story(sa_id), store.resolve_story(sb_id)} == {merged.id}
+    assert store.count("stories") == 1
+    integrity(store)
+
+
+def test_a_failed_save_leaves_the_store_as_it_was(tmp_path: Path) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'cw.db'}")
+    result = pipeline.analyze([folder(tmp_path, "one", *PORTO_COPIES)], store=store)
+    before = {t: store.count(t) for t in ("articles", "stories", "claims", "errors")}
+    story = porto_story(result)
+    # a story whose claims cannot be written (the same claim id twice) fails the save
+    # after its articles were written: none of them may stay behind
+    article = result.articles[0]
+    twin = Claim(id="x-c0", article=article.id, start=0, end=1, text=article.text[:1])
+    broken = Story(id="s-broken", headline="broken", articles=[], claims=[twin, twin])
+    fresh = [*result.articles]
+    fresh[0] = Article(id="a-new", input="new.txt", text="A new article.")
+    run = store.begin_run(["again"])
+    with pytest.raises(sa.exc.IntegrityError):
+        store.save_run(run, fresh, [story, broken], [])
+    assert {t: store.count(t) for t in before} == before
+    integrity(store)
+
+
+def test_two_runs_started_at_once_on_a_fresh_store_both_finish(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'fresh.db'}"
+    crosswire = Path(sys.executable).with_name("crosswire")
+    inputs = [folder(tmp_path, f"in{n}", *PORTO_COPIES[n : n + 2]) for n in (0, 1)]
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1767225600"}
+    procs = [
+        subprocess.Popen(
+            [str(crosswire), "analyze", str(src), "--out", str(tmp_path / f"out{n}"), "--db", db],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            env=env,
+        )
+        for n, src in enumerate(inputs)
+    ]
+    outputs = [p.communicate(timeout=300)[0].decode() for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outputs
+    store = Store(db)
+    assert store.count("articles") == 3
+    assert store.count("runs") == 2
+    integrity(store)
