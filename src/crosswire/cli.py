@@ -3,20 +3,28 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+import sys
 import time
 from collections.abc import Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
+import click
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, TaskID, TextColumn, TimeElapsedColumn
 from rich.progress import Progress as RichProgress
 
 from crosswire import pipeline
 from crosswire.ingest import DEFAULT_MAX_BYTES
 from crosswire.model import published_instant
+
+if TYPE_CHECKING:
+    from crosswire.store import Store
 
 app = typer.Typer(
     help="Turn news articles from many outlets into deduplicated, cross-checked stories.",
@@ -68,6 +76,18 @@ class RichStages(pipeline.Progress):
             self._bar.stop()
 
 
+@app.callback()
+def _root(
+    debug: Annotated[
+        bool, typer.Option("--debug", help="On an internal error, print the traceback.")
+    ] = False,
+) -> None:
+    _state["debug"] = debug
+
+
+_state = {"debug": False}
+
+
 @app.command()
 def analyze(
     paths: Annotated[list[Path], typer.Argument(help="Files and folders (searched recursively).")],
@@ -84,21 +104,32 @@ def analyze(
         str | None,
         typer.Option(help="List per story what changed after this ISO time (2025-02-27T00:00Z)."),
     ] = None,
+    debug: Annotated[
+        bool, typer.Option("--debug", help="On an internal error, print the traceback.")
+    ] = False,
 ) -> None:
-    """Analyze articles and write a report; exit 1 when some inputs were reported in errors."""
-    missing = [str(p) for p in paths if not p.exists()]
-    if missing:
-        err.print(f"[red]error:[/red] no such file or folder: {', '.join(missing)}")
-        raise typer.Exit(2)
-    since_at = _parse_since(since)
-    from crosswire.report import write_reports
-    from crosswire.store import Store
+    """Analyze articles and write a report.
 
-    store = None if no_store else Store(db)
+    Exit 0 all good, 1 some inputs reported in errors, 2 usage error, 3 internal error.
+    """
+    _state["debug"] = _state["debug"] or debug
+    missing = [str(p) for p in paths if not p.exists() and not p.is_symlink()]
+    if missing:
+        _usage_error(f"no such file or folder: {', '.join(missing)}")
+    since_at = _parse_since(since)
+    _check_out_dir(out_dir)
+    from crosswire.report import write_reports
+
+    store = None if no_store else _open_store(db)
     stages = RichStages(err)
     try:
         result = pipeline.analyze(
-            paths, store=store, progress=stages, max_bytes=max_bytes, since=since_at
+            paths,
+            store=store,
+            progress=stages,
+            max_bytes=max_bytes,
+            since=since_at,
+            exclude=[out_dir],
         )
     finally:
         stages.close()
@@ -129,12 +160,45 @@ def analyze(
     if len(result.stories) > 10:
         out.print(f"  ... and {len(result.stories) - 10} more")
     for error in result.errors:
-        out.print(f"  [yellow]error[/yellow] {error.input}: {error.error}")
+        out.print(f"  [yellow]error[/yellow] {_plain(error.input)}: {_plain(error.error)}")
     if store is not None and result.new_in_store is not None:
-        out.print(f"store: {store.url} ({result.new_in_store} new articles)")
-    out.print(f"report: {written['html']} (also report.json, report.md)")
+        out.print(f"store: {_plain(store.url)} ({result.new_in_store} new articles)")
+    out.print(f"report: {_plain(str(written['html']))} (also report.json, report.md)")
     if result.errors:
         raise typer.Exit(1)
+
+
+def _usage_error(message: str) -> NoReturn:
+    err.print(f"[red]error:[/red] {_plain(message)}")
+    raise typer.Exit(2)
+
+
+def _check_out_dir(out_dir: Path) -> None:
+    """Fail before any work when the report could not be written at the end."""
+    if out_dir.exists() and not out_dir.is_dir():
+        _usage_error(f"--out {out_dir} is a file, not a folder")
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        probe = out_dir / f".crosswire-write-test-{os.getpid()}"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        _usage_error(f"--out {out_dir} is not writable ({exc.strerror or exc})")
+
+
+def _open_store(db: str | None) -> Store:
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+
+    from crosswire.store import Store
+
+    try:
+        return Store(db)
+    except (ArgumentError, NoSuchModuleError) as exc:
+        _usage_error(f"--db {db!r} is not a store URL crosswire can use ({exc})")
+    except ModuleNotFoundError as exc:
+        _usage_error(f"--db {db!r} needs the Python package {exc.name!r}, which is not installed")
+    except OperationalError as exc:
+        _usage_error(f"cannot open the store {db or 'at the default place'}: {exc.orig}")
 
 
 @app.command()
@@ -192,8 +256,7 @@ def _parse_since(value: str | None) -> datetime | None:
         return None
     moment = published_instant(value)
     if moment is None:
-        err.print(f"[red]error:[/red] --since wants an ISO 8601 time, got {value!r}")
-        raise typer.Exit(2)
+        _usage_error(f"--since wants an ISO 8601 time, got {value!r}")
     return moment
 
 
@@ -207,7 +270,26 @@ def _print_metrics(metrics: Mapping[str, object]) -> None:
 
 
 def _echo(line: str) -> None:
-    out.print(line, markup=False)
+    out.print(_strip_controls(line), markup=False)
+
+
+# CSI and OSC sequences (colours, cursor moves, window titles), then any other
+# control character: text from articles and file names must not drive the terminal.
+_ESCAPES_RE = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x9b[0-?]*[ -/]*[@-~]"
+)
+_CONTROLS_RE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _strip_controls(text: str) -> str:
+    text = _ESCAPES_RE.sub("", text)
+    return _CONTROLS_RE.sub("", text.replace("\n", " ").replace("\t", " "))
+
+
+def _plain(text: str) -> str:
+    """TEXT safe to put inside a line printed with console markup: no terminal
+    control, and its own brackets shown, not read as markup."""
+    return escape(_strip_controls(text))
 
 
 @eval_app.command("extraction")
@@ -289,4 +371,23 @@ def eval_facets(
 
 
 def main() -> None:
-    app()
+    """The `crosswire` command: exit 3 with one line on an internal error
+    (`--debug` for the traceback), never a traceback a user did not ask for."""
+    try:
+        code = app(standalone_mode=False)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except click.exceptions.Abort:
+        err.print("aborted")
+        sys.exit(130)
+    except Exception as exc:
+        if _state["debug"]:
+            err.print_exception()
+        detail = " ".join(str(exc).split())[:300]
+        err.print(
+            f"[red]internal error:[/red] {_plain(type(exc).__name__)}: {_plain(detail)}"
+            " (run with --debug for the traceback)"
+        )
+        sys.exit(3)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -6,17 +6,18 @@ stage is called through its package's public function only.
 
 from __future__ import annotations
 
+import copy
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from crosswire.claims import extract_claims
 from crosswire.clean import clean_documents
-from crosswire.compare import compare_stories
+from crosswire.compare import compare_stories, compare_story
 from crosswire.dedup import find_duplicates
 from crosswire.ingest import DEFAULT_MAX_BYTES, discover, read_files
 from crosswire.model import Article, InputError, RawDoc, Story
@@ -56,12 +57,27 @@ def generated_at() -> datetime:
 
 
 def ingest(
-    paths: Sequence[Path], progress: Progress, max_bytes: int = DEFAULT_MAX_BYTES
+    paths: Sequence[Path],
+    progress: Progress,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    exclude: Sequence[Path] = (),
 ) -> tuple[list[RawDoc], list[InputError]]:
+    """Read PATHS; files under EXCLUDE (the run's own output folder, which may sit
+    inside an analyzed folder: its report.json must not come back as input) are skipped."""
     files, errors = discover(paths)
+    if exclude:
+        skip = [_resolved(p) for p in exclude]
+        files = [f for f in files if not any(_resolved(f.path).is_relative_to(d) for d in skip)]
     progress.stage("ingest", len(files))
     docs, read_errors = read_files(files, max_bytes, on_file=progress.advance)
     return docs, errors + read_errors
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):  # a symlink loop resolves nowhere
+        return path.absolute()
 
 
 def unique_articles(articles: Sequence[Article]) -> list[Article]:
@@ -84,23 +100,44 @@ def process(
     With a store, stories that hold an article the store already has in a story are
     joined to that stored story (`join_stored`); the last item returned maps the
     stored story ids so replaced to the ids that hold their members now.
+
+    No input can end the run: a stage that raises is run again without the inputs it
+    fails on (found by halving), and each of those is reported with the stage's name.
     """
+    errors: list[InputError] = []
     t = time.perf_counter()
     progress.stage("clean", len(docs))
-    articles, errors = clean_documents(docs)
+    articles, clean_errors = isolate(
+        "clean", list(docs), clean_documents, lambda d: d.input, errors
+    )
+    errors.extend(clean_errors)
     articles = unique_articles(articles)
     progress.advance(len(docs))
     timings["clean"] = time.perf_counter() - t
+    articles, stories, stage_errors, replaced = process_articles(
+        articles, progress, timings, since, store
+    )
+    return articles, stories, errors + stage_errors, replaced
 
+
+def process_articles(
+    articles: list[Article],
+    progress: Progress,
+    timings: dict[str, float],
+    since: datetime | None = None,
+    store: Store | None = None,
+) -> tuple[list[Article], list[Story], list[InputError], dict[str, str]]:
+    """Stages 3-6 over clean articles; see `process`."""
+    errors: list[InputError] = []
     t = time.perf_counter()
     progress.stage("dedup", len(articles))
-    find_duplicates(articles)
+    articles = isolate("dedup", articles, _dedup, _article_input, errors)
     progress.advance(len(articles))
     timings["dedup"] = time.perf_counter() - t
 
     t = time.perf_counter()
     progress.stage("stories", len(articles))
-    stories = cluster_stories(articles)
+    stories, articles = isolate("stories", articles, _cluster, _article_input, errors)
     replaced: dict[str, str] = {}
     if store is not None:
         stored_story_of = store.stories_of([a.id for a in articles])
@@ -113,16 +150,123 @@ def process(
 
     t = time.perf_counter()
     progress.stage("claims", len(articles))
-    extract_claims(stories, articles)
+    _claims(stories, articles, errors)
     progress.advance(len(articles))
     timings["claims"] = time.perf_counter() - t
 
     t = time.perf_counter()
     progress.stage("compare", len(stories))
-    compare_stories(stories, articles, since)
+    _compare(stories, articles, since, errors)
     progress.advance(len(stories))
     timings["compare"] = time.perf_counter() - t
     return articles, stories, errors, replaced
+
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def isolate(
+    stage: str,
+    items: list[T],
+    run: Callable[[list[T]], R],
+    name: Callable[[T], str],
+    errors: list[InputError],
+) -> R:
+    """`run(items)`; if it raises, run it again without the items it fails on.
+
+    The failing items are found by halving (each probe runs on deep copies, so a
+    half-done probe leaves nothing behind) and reported under their input's name.
+    A failure that no single item causes is a bug of the stage and is raised.
+    """
+    try:
+        return run(items)
+    except Exception:
+        bad = _failing(items, lambda part: run(copy.deepcopy(part)))
+        if not bad:
+            raise
+    failed = {id(item) for item, _ in bad}
+    for item, exc in bad:
+        errors.append(InputError(name(item), stage_error(stage, exc)))
+    return run([item for item in items if id(item) not in failed])
+
+
+def stage_error(stage: str, exc: BaseException) -> str:
+    """The one-line reason shown for an input a stage failed on."""
+    detail = " ".join(str(exc).split())
+    if len(detail) > _DETAIL_CHARS:
+        detail = detail[: _DETAIL_CHARS - 1] + "…"
+    reason = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
+    return f"internal error in stage {stage!r} ({reason}); this input was left out"
+
+
+_DETAIL_CHARS = 200
+
+
+def _failing(items: list[T], probe: Callable[[list[T]], object]) -> list[tuple[T, Exception]]:
+    try:
+        probe(items)
+        return []
+    except Exception as exc:
+        if len(items) == 1:
+            return [(items[0], exc)]
+    mid = len(items) // 2
+    return _failing(items[:mid], probe) + _failing(items[mid:], probe)
+
+
+def _article_input(article: Article) -> str:
+    return article.input
+
+
+def _dedup(articles: list[Article]) -> list[Article]:
+    find_duplicates(articles)
+    return articles
+
+
+def _cluster(articles: list[Article]) -> tuple[list[Story], list[Article]]:
+    return cluster_stories(articles), articles
+
+
+def _claims(stories: list[Story], articles: list[Article], errors: list[InputError]) -> None:
+    """Claims for every story; a story the stage fails on is run without the articles
+    it fails on, which stay in the story with no claims of their own."""
+    try:
+        extract_claims(stories, articles)
+        return
+    except Exception:
+        pass
+    by_id = {a.id: a for a in articles}
+    for story in stories:
+
+        def run(part: list[Article], story: Story = story) -> Story:
+            trial = copy.deepcopy(story)
+            trial.articles = [a.id for a in part]
+            extract_claims([trial], part)
+            return trial
+
+        members = [by_id[i] for i in story.articles if i in by_id]
+        done = isolate("claims", members, run, _article_input, errors)
+        story.entities, story.claims = done.entities, done.claims
+
+
+def _compare(
+    stories: list[Story], articles: list[Article], since: datetime | None, errors: list[InputError]
+) -> None:
+    try:
+        compare_stories(stories, articles, since)
+        return
+    except Exception:
+        pass
+    by_id = {a.id: a for a in articles}
+    for story in stories:
+        try:
+            compare_story(story, by_id, since)
+        except Exception as exc:
+            # the story keeps its claims; it shows no facets rather than half of them
+            story.facets, story.brief, story.outlets, story.changes = [], [], [], None
+            errors.append(
+                InputError(f"story {story.id}: {story.headline}", stage_error("compare", exc))
+            )
 
 
 def analyze(
@@ -131,6 +275,7 @@ def analyze(
     progress: Progress | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     since: datetime | None = None,
+    exclude: Sequence[Path] = (),
 ) -> RunResult:
     """Run every stage over files and folders; persist to `store` when given.
 
@@ -139,11 +284,11 @@ def analyze(
     progress = progress or Progress()
     timings: dict[str, float] = {}
     t = time.perf_counter()
-    docs, errors = ingest(paths, progress, max_bytes)
+    docs, errors = ingest(paths, progress, max_bytes, exclude)
     timings["ingest"] = time.perf_counter() - t
 
-    articles, stories, clean_errors, replaced = process(docs, progress, timings, since, store)
-    errors.extend(clean_errors)
+    articles, stories, stage_errors, replaced = process(docs, progress, timings, since, store)
+    errors.extend(stage_errors)
 
     new_in_store = None
     if store is not None:
