@@ -8,14 +8,14 @@ A link to `#claim-<id>` scrolls to that sentence and `:target` CSS highlights it
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from functools import cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from crosswire.report.view import ClaimView, TextPiece, report_view
+from crosswire.report.view import ClaimView, ReportView, TextPiece, report_view
 
 _SUMMARY_CARDS = (
     ("stories", "stories"),
@@ -27,8 +27,13 @@ _SUMMARY_CARDS = (
 
 
 def render_html(report: Mapping[str, Any]) -> str:
+    return "".join(html_chunks(report_view(report)))
+
+
+def html_chunks(view: ReportView) -> Iterator[str]:
+    """report.html piece by piece (Jinja's streaming render), for writing as it is made."""
     template = _environment().get_template("report.html")
-    return template.render(view=report_view(report), summary_cards=_SUMMARY_CARDS)
+    return template.generate(view=view, summary_cards=_SUMMARY_CARDS)
 
 
 @cache

@@ -6,8 +6,9 @@ else, and must neither break a table nor turn into markup.
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 from crosswire.report.view import (
@@ -53,16 +54,25 @@ _SUMMARY_ROWS = (
 
 
 def render_markdown(report: Mapping[str, Any]) -> str:
-    view = report_view(report)
-    sections = [
-        _header(view),
-        _stories_table(view),
-        *(_story_section(story) for story in view.stories),
-        _unassigned_section(view.unassigned),
-        _errors_section(view.errors),
-        _articles_section(view.articles),
-    ]
-    return "\n\n".join(section for section in sections if section) + "\n"
+    return "".join(markdown_chunks(report_view(report)))
+
+
+def markdown_chunks(view: ReportView) -> Iterator[str]:
+    """report.md piece by piece, one story at a time, for writing as it is made."""
+    details = (_article_details(article) for article in view.articles.views())
+    sections = itertools.chain(
+        (_header(view), _stories_table(view)),
+        (_story_section(story) for story in view.stories),
+        (_unassigned_section(view.unassigned), _errors_section(view.errors)),
+        ("## Article details" if view.articles else "",),
+        details,
+    )
+    first = True
+    for section in sections:
+        if section:
+            yield section if first else "\n\n" + section
+            first = False
+    yield "\n"
 
 
 def escape(text: object) -> str:
@@ -90,16 +100,16 @@ def _header(view: ReportView) -> str:
 
 
 def _stories_table(view: ReportView) -> str:
-    if not view.stories:
+    if not view.rows:
         return "## Stories\n\nNo stories."
     rows = (
         [
-            _link(str(story.data["headline"]), story.anchor),
-            str(len(story.data["articles"])),
-            escape(", ".join(story.outlets) or "—"),
-            escape(story.span),
+            _link(row.headline, row.anchor),
+            str(row.articles),
+            escape(", ".join(row.outlets) or "—"),
+            escape(row.span),
         ]
-        for story in view.stories
+        for row in view.rows
     )
     return "## Stories\n\n" + _table(["Story", "Articles", "Outlets", "Time span"], rows)
 
@@ -325,12 +335,6 @@ def _errors_section(errors: list[Mapping[str, Any]]) -> str:
         return "## Input errors\n\nNone: every input was read."
     rows = ([escape(error["input"]), escape(error["error"])] for error in errors)
     return "## Input errors\n\n" + _table(["Input", "Reason"], rows)
-
-
-def _articles_section(articles: list[ArticleView]) -> str:
-    if not articles:
-        return ""
-    return "## Article details\n\n" + "\n\n".join(_article_details(a) for a in articles)
 
 
 def _article_details(article: ArticleView) -> str:

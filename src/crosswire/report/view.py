@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping, Sequence, Set
+from collections.abc import Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, Literal
+from typing import Any, Literal, overload
 from urllib.parse import urlsplit
 
 from crosswire.report.build import summarize
@@ -252,30 +252,114 @@ class StoryView:
 
 
 @dataclass(frozen=True, slots=True)
+class StoryRow:
+    """A story's line in the table of stories: what it takes to choose one to read."""
+
+    anchor: str
+    headline: str
+    articles: int
+    outlets: list[str]
+    conflicts: int
+    span: str
+
+
+class LazyStories(Sequence[StoryView]):
+    """The story views, each built when it is read and then let go.
+
+    A story's view holds its articles' texts cut into marked pieces, several times the
+    size of the report itself; building them one at a time keeps writing a report
+    from needing memory in proportion to the corpus on top of the report.
+    """
+
+    def __init__(
+        self, stories: Sequence[Mapping[str, Any]], by_id: Mapping[str, ArticleView]
+    ) -> None:
+        self._stories = stories
+        self._by_id = by_id
+
+    def __len__(self) -> int:
+        return len(self._stories)
+
+    @overload
+    def __getitem__(self, index: int) -> StoryView: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[StoryView]: ...
+
+    def __getitem__(self, index: int | slice) -> StoryView | list[StoryView]:
+        if isinstance(index, slice):
+            return [_story_view(story, self._by_id) for story in self._stories[index]]
+        return _story_view(self._stories[index], self._by_id)
+
+    def __iter__(self) -> Iterator[StoryView]:
+        for story in self._stories:
+            yield _story_view(story, self._by_id)
+
+
+@dataclass(frozen=True, slots=True)
 class ReportView:
     generated_at: str
     summary: Mapping[str, int]
-    stories: list[StoryView]
+    rows: list[StoryRow]
+    stories: LazyStories
     unassigned: list[ArticleView]
-    articles: list[ArticleView]
+    articles: LazyArticles
     errors: list[Mapping[str, Any]]
 
 
 def report_view(report: Mapping[str, Any]) -> ReportView:
-    raw_by_id = {article["id"]: article for article in report["articles"]}
-    story_ids = {story["id"] for story in report["stories"]}
-    articles = [_article_view(article, raw_by_id, story_ids) for article in report["articles"]]
-    by_id = {view.data["id"]: view for view in articles}
-    stories = [_story_view(story, by_id) for story in report["stories"]]
-    in_story = {view.data["id"] for story in stories for view in story.articles}
+    by_id = LazyArticles(report)
+    in_story = {i for story in report["stories"] for i in story["articles"] if i in by_id}
     return ReportView(
         generated_at=str(report["generated_at"]),
         summary=summarize(report["articles"], report["stories"], report["errors"]),
-        stories=stories,
-        unassigned=[view for view in articles if view.data["id"] not in in_story],
-        articles=articles,
+        rows=[_story_row(story, by_id) for story in report["stories"]],
+        stories=LazyStories(report["stories"], by_id),
+        unassigned=[by_id[a["id"]] for a in report["articles"] if a["id"] not in in_story],
+        articles=by_id,
         errors=list(report["errors"]),
     )
+
+
+class LazyArticles(Mapping[str, ArticleView]):
+    """Article views by id, each built when it is read (see `LazyStories`); iterating
+    gives the views in report order, as the article details are shown."""
+
+    def __init__(self, report: Mapping[str, Any]) -> None:
+        self._raw = {article["id"]: article for article in report["articles"]}
+        self._story_ids = {story["id"] for story in report["stories"]}
+
+    def __getitem__(self, article_id: str) -> ArticleView:
+        return _article_view(self._raw[article_id], self._raw, self._story_ids)
+
+    def __contains__(self, article_id: object) -> bool:
+        return article_id in self._raw
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def views(self) -> Iterator[ArticleView]:
+        for article_id in self._raw:
+            yield self[article_id]
+
+
+def _story_row(story: Mapping[str, Any], by_id: Mapping[str, ArticleView]) -> StoryRow:
+    members = [by_id[i] for i in story["articles"] if i in by_id]
+    return StoryRow(
+        anchor=anchor("story", story["id"]),
+        headline=str(story["headline"]),
+        articles=len(story["articles"]),
+        outlets=_outlets(members),
+        conflicts=sum(1 for f in story.get("facets", []) if f.get("status") == "conflicting"),
+        span=_span(story),
+    )
+
+
+def _outlets(members: Sequence[ArticleView]) -> list[str]:
+    return sorted({str(v.data["outlet"]) for v in members if v.data.get("outlet")})
 
 
 def anchor(prefix: str, identifier: str) -> str:
@@ -480,7 +564,7 @@ def _story_view(story: Mapping[str, Any], by_id: Mapping[str, ArticleView]) -> S
         data=story,
         anchor=anchor("story", story["id"]),
         span=_span(story),
-        outlets=sorted({str(v.data["outlet"]) for v in members if v.data.get("outlet")}),
+        outlets=_outlets(members),
         articles=members,
         missing_articles=[i for i in story["articles"] if i not in by_id],
         claims=claims,
