@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import csv
+import unicodedata
+from datetime import UTC, timedelta
 from pathlib import Path
 
 import pytest
@@ -15,9 +18,13 @@ from crosswire.clean import (
     normalise_datetime,
 )
 from crosswire.clean.metadata import detect_language, parse_byline, parse_dateline
-from crosswire.model import Article, RawDoc
+from crosswire.clean.text import segment
+from crosswire.model import Article, RawDoc, published_instant
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+SEMEVAL = (
+    SEEDS.parent / "data" / "stories_raw" / "semeval2022_task8_hfl_sample" / "training_set.csv"
+)
 AFP_SEED = "000_eb1e12cddd718c5a.txt"
 VOA_SEED = "002_843d403538b901ef.txt"
 
@@ -373,3 +380,208 @@ def test_many_copies_in_one_folder_are_not_mistaken_for_site_furniture() -> None
     ]
     articles, _ = clean_documents(docs)
     assert all(article.text.split("\n")[1:] == paragraphs for article in articles)
+
+
+# --- hostile and odd inputs ----------------------------------------------------------------
+
+BODY = (
+    "PORT ELLIS — The city council voted on Tuesday to close the old ferry terminal after "
+    "more than a century of service to the islands in the northern bay.\n"
+    "Council members said the repairs would cost more than the building is worth."
+)
+# control characters that are dropped outright: C0, DEL, the C1 bytes Windows-1252 leaves
+# undefined, a terminal colour code, a byte-order mark
+HOSTILE = "\x00\x01\x07\x08\x0e\x1b[31m\x1f\x7f\x81\x8d\x9d\ufeff"
+# characters that end a line for some readers and not others, and a lone surrogate
+BREAKING = "\x0b\x0c\x1c\u2028\u2029\r\ud800"
+
+
+def _controls(value: str, *, newlines: bool = False) -> list[str]:
+    allowed = "\t\n" if newlines else ""
+    return [
+        c
+        for c in value
+        if (unicodedata.category(c) in ("Cc", "Cs", "Zl", "Zp") or c == "\ufeff")
+        and c not in allowed
+    ]
+
+
+def _assert_clean(article: Article) -> None:
+    assert _controls(article.text, newlines=True) == []
+    assert "[31m" not in article.text
+    for name in ("input", "url", "outlet", "original_source", "title", "byline", "published"):
+        value = getattr(article, name)
+        assert value is None or _controls(value) == [], name
+    for line in article.removed:
+        assert _controls(line) == []
+    for prov in article.provenance.values():
+        assert prov.evidence is None or _controls(prov.evidence) == []
+    article.text.encode("utf-8")  # no lone surrogate survives
+
+
+def test_control_characters_never_reach_any_field_of_an_article() -> None:
+    doc = RawDoc(
+        kind="record",
+        input="feed\x1b[2J.jsonl:1",
+        text=f"By Jane{HOSTILE} Doe\n" + BODY.replace("council", f"coun{HOSTILE}cil") + BREAKING,
+        title=f"Ferry terminal{HOSTILE}{BREAKING}to close",
+        outlet=f"Harbor\x00 Ledger{HOSTILE}",
+        url="https://harbor.example/ferry\x00",
+        published="2025-02-27T09:30:00+01:00\x00",
+    )
+    articles, errors = clean_documents([doc])
+    assert errors == []
+    article = articles[0]
+    _assert_clean(article)
+    assert article.text.startswith("PORT ELLIS — The city council voted")
+    assert article.text.endswith("than the building is worth.\n\ufffd")
+    assert (article.title, article.outlet) == ("Ferry terminal \ufffdto close", "Harbor Ledger")
+    assert article.byline == "Jane Doe"
+    assert article.published == "2025-02-27T09:30:00+01:00"
+    assert article.input == "feed\\x1b[2J.jsonl:1"
+
+
+def test_control_characters_in_html_and_its_character_references_are_dropped() -> None:
+    html = HTML_PAGE.replace("city council", f"city coun{HOSTILE}cil&#x1b;&#0;")
+    html = html.replace("new landing stage", f"new{BREAKING}landing&#xD800; stage")
+    articles, errors = clean_documents([RawDoc(kind="html", input="p.html", html=html)])
+    assert errors == []
+    _assert_clean(articles[0])
+    assert "The city council voted" in articles[0].text
+
+
+def test_windows_1252_punctuation_read_as_latin1_becomes_punctuation_again() -> None:
+    text = "The mayor said \x93no\x94 to the plan \x96 twice \x85 on Tuesday."
+    article = clean_document(RawDoc(kind="text", input="x.txt", text=text))
+    assert article.text == "The mayor said “no” to the plan – twice … on Tuesday."
+
+
+EDGE_DATES = [
+    "0001-01-01",
+    "0001-01-01T00:00:00+14:00",
+    "0001-01-01T00:00:00-12:00",
+    "9999-12-31",
+    "9999-12-31T23:59:59-12:00",
+    "9999-12-31T23:59:59+14:00",
+    "Mon, 01 Jan 0001 00:00:00 +1400",
+]
+
+
+@pytest.mark.parametrize("published", EDGE_DATES)
+def test_a_record_date_at_the_edge_of_the_calendar_is_left_out_with_a_reason(
+    published: str,
+) -> None:
+    docs = [
+        RawDoc(kind="record", input="feed.jsonl:1", text=BODY, published=published),
+        RawDoc(kind="record", input="feed.jsonl:2", text=HARBOR_STORIES[1], published="2025-02-27"),
+    ]
+    articles, errors = clean_documents(docs)
+    assert [a.input for a in articles] == ["feed.jsonl:1", "feed.jsonl:2"]
+    assert articles[0].published is None and "published" not in articles[0].provenance
+    assert articles[1].published == "2025-02-27"
+    assert [e.input for e in errors] == ["feed.jsonl:1"]
+    assert "published date" in errors[0].error and "left out" in errors[0].error
+    assert published_instant(published) is None
+
+
+@pytest.mark.parametrize("published", EDGE_DATES[1:3] + EDGE_DATES[4:6])
+def test_an_html_date_at_the_edge_of_the_calendar_is_left_out_with_a_reason(
+    published: str,
+) -> None:
+    html = HTML_PAGE.replace("2025-02-27T09:30:00+01:00", published)
+    articles, errors = clean_documents([RawDoc(kind="html", input="p.html", html=html)])
+    assert len(articles) == 1 and articles[0].published is None
+    assert articles[0].text.startswith("PORT ELLIS")
+    assert len(errors) == 1 and "the page's published date" in errors[0].error
+
+
+def test_the_calendar_edges_never_overflow_when_read_as_instants() -> None:
+    for value in [*EDGE_DATES, "0002-01-01T00:00:00+14:00", "9998-12-30T12:00:00-12:00"]:
+        moment = published_instant(value)
+        if moment is not None:  # whatever is returned survives UTC and a year either way
+            utc = moment.astimezone(UTC)
+            assert utc - timedelta(days=366) < utc + timedelta(days=366)
+
+
+def test_an_unreadable_record_date_is_reported_and_the_article_kept() -> None:
+    doc = RawDoc(kind="record", input="f.jsonl:1", text=BODY, published="sometime soon")
+    articles, errors = clean_documents([doc])
+    assert len(articles) == 1 and articles[0].published is None
+    assert errors[0].error == (
+        "the record's published date 'sometime soon' left out: not a date crosswire can read"
+    )
+
+
+@pytest.mark.parametrize("text", ["🎉🎉🎉 🚀", "12 34 56 -- 78.9 %", "!!! ??? ...\n*** 2025"])
+def test_text_without_letters_is_no_article_text(text: str) -> None:
+    articles, errors = clean_documents([RawDoc(kind="text", input="x.txt", text=text)])
+    assert articles == []
+    assert [e.error for e in errors] == ["no article text: only digits, punctuation or symbols"]
+
+
+@pytest.mark.parametrize(
+    "lead",
+    [
+        "El Gobierno aprobó este martes la reforma del puerto, según informó «El Diario»",
+        "Die Regierung hat am Dienstag den neuen Hafen eröffnet, „ein großer Tag“",
+        "政府周二表示，新码头将于五月开放。",
+        "सरकार ने मंगलवार को कहा कि नया बंदरगाह मई में खुलेगा।",
+        "قالت الحكومة يوم الثلاثاء إن الميناء الجديد سيفتح في مايو؟",
+        "政府周二表示，新码头将于五月开放。港口管理局说，工程耗资四千万欧元",
+    ],
+)
+def test_a_non_english_lead_paragraph_is_kept_as_body(lead: str) -> None:
+    english = "The harbour authority said the new quay would open in May, after two years."
+    article = clean_document(RawDoc(kind="text", input="x.txt", text=f"{lead}\n{english}"))
+    assert article.text.split("\n") == [lead, english]
+    assert article.removed == [] and article.title is None
+
+
+def test_non_english_articles_keep_their_paragraphs() -> None:
+    """Real articles in German, Spanish, Chinese and others: the first lines of each are
+    titles (kept as a title), the rest is kept as body, whatever the language."""
+    if not SEMEVAL.is_file():
+        pytest.skip(f"SemEval sample not found at {SEMEVAL}")
+    with SEMEVAL.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    checked = 0
+    for row in rows:
+        if row["lang1"] in ("en", "pl") or row["lang1"] != row["lang2"]:
+            continue  # the English and Polish copies carry English-style site furniture
+        segmented = segment(row["text1"])
+        body_start = next((i for i, line in enumerate(segmented.lines) if not line.reason), 0)
+        for line in segmented.lines[body_start:]:
+            assert line.reason is None or line.reason in ("teaser", "promo", "label"), line
+            assert line.reason is None or len(line.text) <= 200, (row["lang1"], line)
+        for line in segmented.lines[:body_start]:
+            assert line.reason is not None and len(line.text) <= 200, (row["lang1"], line)
+        checked += 1
+    assert checked > 300
+
+
+def test_deeply_nested_json_ld_does_not_lose_the_page() -> None:
+    script = '<script type="application/ld+json">' + "[" * 100_000 + "]" * 100_000 + "</script>"
+    # without the page's own timestamp, its JSON-LD is where the date is looked for
+    meta = '<meta property="article:published_time" content="2025-02-27T09:30:00+01:00">'
+    html = HTML_PAGE.replace(meta, script)
+    articles, errors = clean_documents([RawDoc(kind="html", input="p.html", html=html)])
+    assert errors == [] and articles[0].text.startswith("PORT ELLIS")
+
+
+@pytest.mark.parametrize("url", ["http://[::1", "https://", "::::", "http://exa mple.com/\x00"])
+def test_a_malformed_url_does_not_lose_the_article(url: str) -> None:
+    articles, errors = clean_documents([RawDoc(kind="record", input="r", text=BODY, url=url)])
+    assert errors == [] and articles[0].text == BODY
+
+
+def test_a_long_line_without_spaces_is_body_not_a_headline() -> None:
+    paragraph = "政府周二表示新码头将于五月开放港口管理局说工程耗资四千万欧元" * 12
+    article = clean_document(RawDoc(kind="text", input="x.txt", text=paragraph))
+    assert article.text == paragraph and article.title is None
+
+
+def test_a_bad_date_from_a_source_that_was_not_needed_is_not_reported() -> None:
+    html = HTML_PAGE.replace("2025-02-27T09:30:00+01:00", "9999-12-31T23:59:59-12:00")
+    doc = RawDoc(kind="record", input="r", html=html, published="2025-02-27T10:00:00+01:00")
+    articles, errors = clean_documents([doc])
+    assert errors == [] and articles[0].published == "2025-02-27T10:00:00+01:00"

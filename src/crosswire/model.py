@@ -22,14 +22,22 @@ def published_instant(published: str | None) -> datetime | None:
 
     A time without offset (or a bare date) is read as UTC; unknown or unreadable
     values give None. Never written back, so the guess cannot leak into output.
+    Instants before the year 3 or in the last two years of the calendar give None too
+    ("0001-01-01T00:00:00+14:00" is in year 0 in UTC): callers convert to UTC and add or
+    subtract up to a year, which must not overflow.
     """
-    if not published:
+    if not isinstance(published, str) or not published:
         return None
     try:
         moment = datetime.fromisoformat(published.strip())
     except ValueError:
         return None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    # aware datetimes compare without converting, so this test itself cannot overflow
+    if not datetime(3, 1, 1, tzinfo=UTC) <= moment <= datetime(9998, 1, 1, tzinfo=UTC):
+        return None
+    return moment
 
 
 def outlet_of(article: Article) -> str:

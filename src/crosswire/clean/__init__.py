@@ -3,11 +3,14 @@
 `clean_documents` works on a batch: it reads every page once (HTML through
 trafilatura, flattened text through line rules), learns which lines each site repeats
 across its pages, then builds one `Article` per page. A page with no body left becomes
-an `InputError` with the reason, never an exception that stops the batch.
+an `InputError` with the reason, never an exception that stops the batch; a metadata
+value that had to be left out (an unreadable or implausible date) is reported the same
+way, next to the article it was left out of.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -15,6 +18,7 @@ import xxhash
 
 from crosswire.clean import metadata
 from crosswire.clean.boilerplate import RepeatedLines, SitePage, learn_repeated_lines
+from crosswire.clean.chars import has_letters, one_line, scrub, scrub_html
 from crosswire.clean.html import HtmlExtract, extract_html
 from crosswire.clean.metadata import AGENCY_ALIASES, canonical_agency, normalise_datetime
 from crosswire.clean.text import Line, Segmented, segment
@@ -52,17 +56,22 @@ def clean_documents(docs: Sequence[RawDoc]) -> tuple[list[Article], list[InputEr
     articles: list[Article] = []
     errors: list[InputError] = []
     for page in pages:
-        outcome = page if isinstance(page, InputError) else _build_or_error(page, repeated)
+        if isinstance(page, InputError):
+            errors.append(page)
+            continue
+        outcome = _build_or_error(page, repeated)
         if isinstance(outcome, InputError):
             errors.append(outcome)
         else:
-            articles.append(outcome)
+            article, warnings = outcome
+            articles.append(article)
+            errors.extend(InputError(article.input, warning) for warning in warnings)
     return articles, errors
 
 
 def clean_document(doc: RawDoc, repeated: RepeatedLines | None = None) -> Article:
     """Clean one document; raises `UnusableDocument` when it has no body."""
-    return _build_article(_read_page(doc), repeated or RepeatedLines())
+    return _build_article(_read_page(doc), repeated or RepeatedLines())[0]
 
 
 def learn_repeated(docs: Sequence[RawDoc]) -> RepeatedLines:
@@ -83,42 +92,69 @@ def article_id(outlet: str | None, url: str | None, body: str) -> str:
 def _read_or_error(doc: RawDoc) -> _Page | InputError:
     try:
         return _read_page(doc)
-    except UnusableDocument as error:
-        return InputError(doc.input, str(error))
     except Exception as error:  # a bad input must never stop the batch
-        return InputError(doc.input, f"could not clean: {type(error).__name__}: {error}")
+        return InputError(_input_name(doc), _reason(error))
 
 
-def _build_or_error(page: _Page, repeated: RepeatedLines) -> Article | InputError:
+def _build_or_error(page: _Page, repeated: RepeatedLines) -> tuple[Article, list[str]] | InputError:
     try:
         return _build_article(page, repeated)
-    except UnusableDocument as error:
-        return InputError(page.doc.input, str(error))
     except Exception as error:  # a bad input must never stop the batch
-        return InputError(page.doc.input, f"could not clean: {type(error).__name__}: {error}")
+        return InputError(_input_name(page.doc), _reason(error))
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, UnusableDocument):
+        return str(error)
+    if isinstance(error, RecursionError):
+        return "could not clean: the page is nested too deeply to read"
+    return f"could not clean: {type(error).__name__}: {error}"
+
+
+_CONTROL_RE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def _input_name(doc: RawDoc) -> str:
+    """`doc.input` safe to print: controls and lone surrogates as visible escapes."""
+    name = str(doc.input)
+    if _CONTROL_RE.search(name) is None:
+        return name
+    return _CONTROL_RE.sub(_escape, name)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 def _read_page(doc: RawDoc) -> _Page:
     extract: HtmlExtract | None = None
-    if doc.html is not None and doc.html.strip():
-        extract = extract_html(doc.html, doc.url)
+    if isinstance(doc.html, str) and doc.html.strip():
+        extract = extract_html(scrub_html(doc.html), _text_or_none(doc.url))
         if extract is None:
             raise UnusableDocument("no main text found in the HTML page")
-        text = extract.text
-    elif doc.text is not None:
-        text = doc.text
+        text = scrub(extract.text)
+    elif isinstance(doc.text, str):
+        text = scrub(doc.text)
     else:
         raise UnusableDocument(f"{doc.kind} input has neither text nor HTML")
     if not text.strip():
         raise UnusableDocument("the text is empty")
+    if not has_letters(text):
+        raise UnusableDocument("no article text: only digits, punctuation or symbols")
     return _Page(doc, segment(text, titled=extract is not None), extract, _site_key(doc, extract))
+
+
+def _text_or_none(value: object) -> str | None:
+    return (one_line(value) or None) if isinstance(value, str) else None
 
 
 def _site_key(doc: RawDoc, extract: HtmlExtract | None) -> str | None:
     """Which site a page belongs to, for learning what the site repeats."""
-    if doc.outlet:
-        return "outlet:" + doc.outlet.strip().casefold()
-    domain = metadata.domain_of(doc.url or (extract.url if extract else None))
+    outlet = _text_or_none(doc.outlet)
+    if outlet:
+        return "outlet:" + outlet.casefold()
+    domain = metadata.domain_of(_text_or_none(doc.url) or (extract.url if extract else None))
     if domain:
         return "domain:" + domain
     if extract is not None and extract.sitename:
@@ -146,6 +182,8 @@ class _Fields:
     def __init__(self) -> None:
         self.values: dict[str, str] = {}
         self.provenance: dict[str, Provenance] = {}
+        # values left out, worded for a person: reported next to the article
+        self.warnings: list[str] = []
 
     def offer(
         self,
@@ -155,16 +193,20 @@ class _Fields:
         confidence: float,
         evidence: str | None = None,
     ) -> None:
-        value = value.strip() if value else None
+        # values come from records and pages as given: one line, no control characters
+        value = one_line(value) if isinstance(value, str) else None
         if value and name not in self.values:
             self.values[name] = value
-            self.provenance[name] = Provenance(source, confidence, evidence)
+            self.provenance[name] = Provenance(
+                source, confidence, one_line(evidence) if isinstance(evidence, str) else None
+            )
 
     def get(self, name: str) -> str | None:
         return self.values.get(name)
 
 
-def _build_article(page: _Page, repeated: RepeatedLines) -> Article:
+def _build_article(page: _Page, repeated: RepeatedLines) -> tuple[Article, list[str]]:
+    """The article and the metadata values left out of it (why, for a person)."""
     lines = _without_repeated(page.segmented.lines, page.site, repeated)
     body_lines = [line.text for line in lines if line.reason is None]
     removed = [line.text for line in lines if line.reason is not None]
@@ -174,6 +216,8 @@ def _build_article(page: _Page, repeated: RepeatedLines) -> Article:
             f"no article body: {where} holds only {len(removed)} clutter or metadata lines"
         )
     body = "\n".join(body_lines)
+    if not has_letters(body):
+        raise UnusableDocument("no article text: only digits, punctuation or symbols")
     fields = _Fields()
     _offer_url(fields, page)
     _offer_outlet(fields, page, removed)
@@ -182,11 +226,11 @@ def _build_article(page: _Page, repeated: RepeatedLines) -> Article:
     _offer_published(fields, page)
     _offer_dateline(fields, body_lines[0])
     _offer_language(fields, page, body)
-    return Article(
+    article = Article(
         # with no outlet known, the site key (folder) keeps two sites' identical copies
         # apart; the same file read twice still gets one id
         id=article_id(fields.get("outlet") or page.site, fields.get("url"), body),
-        input=page.doc.input,
+        input=_input_name(page.doc),
         text=body,
         url=fields.get("url"),
         outlet=fields.get("outlet"),
@@ -199,6 +243,7 @@ def _build_article(page: _Page, repeated: RepeatedLines) -> Article:
         removed=removed,
         provenance=fields.provenance,
     )
+    return article, fields.warnings
 
 
 def _without_repeated(lines: list[Line], site: str | None, repeated: RepeatedLines) -> list[Line]:
@@ -270,15 +315,36 @@ def _offer_title_byline(fields: _Fields, page: _Page) -> None:
 
 
 def _offer_published(fields: _Fields, page: _Page) -> None:
-    record = page.doc.published
+    record = _text_or_none(page.doc.published)
     if record:
-        fields.offer("published", normalise_datetime(record), "record", 1.0, record)
-    html_date = page.extract.date if page.extract is not None else None
+        _offer_date(fields, normalise_datetime(record), record, "record", 1.0)
+    html_date = _text_or_none(page.extract.date) if page.extract is not None else None
     if html_date:
-        fields.offer("published", normalise_datetime(html_date), "html-meta", 0.8, html_date)
+        _offer_date(fields, normalise_datetime(html_date), html_date, "html-meta", 0.8)
     header_date = page.segmented.header.published
     if header_date is not None:
-        fields.offer("published", header_date.value, "header-line", 0.8, header_date.evidence)
+        _offer_date(fields, header_date.value, header_date.evidence, "header-line", 0.8)
+
+
+_WHERE = {"record": "the record's", "html-meta": "the page's", "header-line": "the header's"}
+
+
+def _offer_date(
+    fields: _Fields, value: str | None, written: str, source: str, confidence: float
+) -> None:
+    """Offer a publication date, or say why the date as written was left out.
+
+    Only a date that would have been used is worth a warning: once a better source gave
+    one, the others are not read.
+    """
+    if fields.get("published") is not None:
+        return
+    problem = "not a date crosswire can read" if value is None else metadata.implausible(value)
+    if problem is None:
+        fields.offer("published", value, source, confidence, written)
+    else:
+        shown = written if len(written) <= 60 else written[:57] + "..."
+        fields.warnings.append(f"{_WHERE[source]} published date {shown!r} left out: {problem}")
 
 
 def _offer_dateline(fields: _Fields, first_line: str) -> None:

@@ -237,22 +237,31 @@ def _json_ld_published(tree: HtmlElement) -> list[str]:
     for script in tree.xpath(_JSON_LD_XPATH):
         try:
             data = json.loads(str(script))
-        except ValueError:
+        except (ValueError, RecursionError):  # malformed or absurdly nested: no date there
             continue
         _collect_key(data, "datePublished", values)
     return values
 
 
 def _collect_key(data: Any, key: str, into: list[str]) -> None:
-    if isinstance(data, dict):
-        for name, value in data.items():
-            if name == key and isinstance(value, str):
-                into.append(value)
-            else:
-                _collect_key(value, key, into)
-    elif isinstance(data, list):
-        for item in data:
-            _collect_key(item, key, into)
+    """Every string value of `key` in a JSON tree, in document order.
+
+    A loop with a stack rather than recursion: JSON that `json.loads` just managed to
+    read could still be nested deep enough to overflow a recursive walk.
+    """
+    found = object()  # marks a value of `key` on the stack, kept in document order
+    stack: list[Any] = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, tuple) and node and node[0] is found:
+            into.append(node[1])
+        elif isinstance(node, dict):
+            stack.extend(
+                (found, value) if name == key and isinstance(value, str) else value
+                for name, value in reversed(node.items())
+            )
+        elif isinstance(node, list):
+            stack.extend(reversed(node))
 
 
 def _declared_language(tree: HtmlElement) -> str | None:

@@ -71,14 +71,19 @@ class Found:
 
 _DASH = r"(?:--|—|–|-|:)"
 _PLACE_WORD = r"[A-Z][A-Za-z.'’-]*"
+# The whitespace runs are possessive (`\s*+`): each is followed by an optional part
+# that cannot start with a space, and backtracking into them made a line with a long
+# run of spaces after a capitalised word cost cubic time.
 _DATELINE_RE = re.compile(
-    rf"^(?P<place>{_PLACE_WORD}(?:\s+{_PLACE_WORD}){{0,3}}"
-    rf"(?:,\s*{_PLACE_WORD}(?:\s+{_PLACE_WORD}){{0,3}})?)"
-    r"\s*(?:\[(?P<country>[^\]\n]{2,30})\])?,?"
-    r"(?:\s*(?P<day>[A-Z][a-z]{2,8}\.?\s+\d{1,2}))?"
-    r"\s*(?:\((?P<agency>[^()\n]{2,40})\))?"
-    rf"\s*{_DASH}\s+(?=\S)"
+    rf"^(?P<place>{_PLACE_WORD}(?:\s++{_PLACE_WORD}){{0,3}}"
+    rf"(?:,\s*+{_PLACE_WORD}(?:\s++{_PLACE_WORD}){{0,3}})?)"
+    r"\s*+(?:\[(?P<country>[^\]\n]{2,30})\])?,?"
+    r"(?:\s*+(?P<day>[A-Z][a-z]{2,8}\.?\s++\d{1,2}))?"
+    r"\s*+(?:\((?P<agency>[^()\n]{2,40})\))?"
+    rf"\s*+{_DASH}\s+(?=\S)"
 )
+# a dateline is a few words: matching on the head of a line keeps a 5 MB paragraph cheap
+_DATELINE_MAX_CHARS = 300
 _CAPS_WORD_RE = re.compile(r"^[A-Z][A-Z.'’-]+$")
 
 
@@ -95,7 +100,7 @@ def parse_dateline(line: str) -> Dateline | None:
     A dateline's place starts with a word in capitals unless an agency credit in
     parentheses follows it; that keeps "President Trump said: ..." from reading as one.
     """
-    match = _DATELINE_RE.match(line)
+    match = _DATELINE_RE.match(line[:_DATELINE_MAX_CHARS])
     if match is None:
         return None
     place = match.group("place").strip()
@@ -342,11 +347,17 @@ def _from_iso(text: str) -> str | None:
 
 
 def _from_rfc2822(text: str) -> str | None:
-    if not re.match(r"^(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{1,2}:\d{2}", text):
+    written = re.match(
+        r"^(?:[A-Za-z]{3},\s*)?\d{1,2}\s+[A-Za-z]{3}\s+(?P<year>\d{4})\s+\d{1,2}:\d{2}", text
+    )
+    if written is None:
         return None
     try:
         moment = parsedate_to_datetime(text)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    # the email parser reads years below 100 as 19xx/20xx: "0001" would become 2001
+    if moment.year != int(written.group("year")):
         return None
     return _iso(moment)
 
@@ -365,7 +376,7 @@ def _from_dateparser(text: str) -> str | None:
     settings = {"REQUIRE_PARTS": ["day", "month", "year"], "RETURN_AS_TIMEZONE_AWARE": False}
     try:
         moment = _dateparser().parse(text, settings=settings)
-    except (ValueError, OverflowError):
+    except Exception:  # a third-party parser's failure on odd text only means "no date"
         return None
     if moment is None:
         return None
@@ -381,12 +392,37 @@ def normalise_datetime(text: str) -> str | None:
     stays a date ("2025-02-27"); a time without a zone stays naive.
     """
     cleaned = _UPDATED_PREFIX_RE.sub("", text.strip()).strip(" .")
-    if not cleaned:
+    # a written date is short; the patterns below are not meant for paragraphs (runs of
+    # spaces between their optional parts cost quadratic time)
+    if not cleaned or len(cleaned) > MAX_DATE_CHARS:
         return None
     for reader in (_from_iso, _from_rfc2822, _from_human, _from_dateparser):
         value = reader(cleaned)
         if value is not None:
             return value
+    return None
+
+
+# a written date with weekday, time, zone and an "Updated:" label fits in about sixty
+# characters; longer text is not a date
+MAX_DATE_CHARS = 100
+# publication dates outside these years are placeholders ("0001-01-01", "9999-12-31")
+# or typos; they also sit where later date arithmetic would overflow
+EARLIEST_YEAR = 1600
+LATEST_YEAR = 2999
+
+
+def implausible(value: str) -> str | None:
+    """Why an ISO 8601 value cannot be a publication date, or None when it can be one."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return "not an ISO 8601 date"
+    if not EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+        return (
+            f"the year {moment.year} is not a plausible publication year "
+            f"({EARLIEST_YEAR} to {LATEST_YEAR})"
+        )
     return None
 
 
@@ -440,7 +476,10 @@ def domain_of(url: str | None) -> str | None:
     """The host of a URL without "www.", or None."""
     if not url:
         return None
-    host = urlsplit(url if "//" in url else f"//{url}").hostname
+    try:
+        host = urlsplit(url if "//" in url else f"//{url}").hostname
+    except ValueError:  # "http://[::1": an optional field must not lose the article
+        return None
     if not host:
         return None
     return host.removeprefix("www.")
@@ -468,7 +507,10 @@ def detect_language(text: str) -> tuple[str, float]:
     sample = " ".join(text[:LANGUAGE_SAMPLE_CHARS].split())
     if len(sample) < _MIN_LANGUAGE_CHARS:
         return "und", 0.0
-    results = _language_detector().detect(sample, k=1)
+    try:
+        results = _language_detector().detect(sample, k=1)
+    except Exception:  # the language is optional: a detector failure leaves it unknown
+        return "und", 0.0
     if not results:
         return "und", 0.0
     language, score = str(results[0]["lang"]), float(results[0]["score"])

@@ -112,7 +112,10 @@ _ELLIPSIS_RE = re.compile(r"(?:\.\.|…)\s*$")
 _LINK_BAR_RE = re.compile(r"^[^|.!?]{1,40}(?:\|[^|.!?]{1,40}){2,}$")
 # a label with a few more words: "Trending on ValleyCourier.com", "Related: Ukraine"
 MAX_LABEL_WORDS = 5
-_PARAGRAPH_END_RE = re.compile(r"[.!?\"”’')\]]$")
+# how sentences end across scripts: a first paragraph in Spanish («...»), German
+# („...“), Chinese or Japanese (。), Hindi (।), Arabic or Urdu (؟ ۔) is running text
+# too, and must not be taken for a headline because it lacks an English full stop
+_PARAGRAPH_END_RE = re.compile("[.!?\"”“’')\\]»«。．！？｡」』）】।॥؟۔։።፧။។]$")
 _OUTLET_WORD_RE = re.compile(r"^(?:[A-Z][\w&'’.-]*|of|the|and|de|la|du|el|für|&)$")
 
 
@@ -174,7 +177,15 @@ def split_glued_label(line: str) -> list[str]:
 
 def is_paragraph(line: str) -> bool:
     """Whether a line reads as running text rather than a label, name or date."""
-    return bool(_PARAGRAPH_END_RE.search(line)) or len(line.split()) > MAX_HEADER_WORDS
+    # Chinese and Japanese put no spaces between words, so the word count says nothing
+    # there: a line that is long, or that holds a full stop with more text after it (two
+    # sentences; headlines have one), is running text too.
+    return (
+        len(line) > MAX_CLUTTER_CHARS
+        or bool(_PARAGRAPH_END_RE.search(line))
+        or len(line.split()) > MAX_HEADER_WORDS
+        or "。" in line[:-1]
+    )
 
 
 def clutter_reason(line: str) -> str | None:
@@ -277,7 +288,7 @@ def _mark_teasers(lines: list[Line], first_body: int) -> None:
     the article itself), sits in a run of such lines, or follows removed clutter.
     """
     cut = [
-        bool(_ELLIPSIS_RE.search(line.text)) and len(line.text) <= MAX_CLUTTER_CHARS
+        len(line.text) <= MAX_CLUTTER_CHARS and bool(_ELLIPSIS_RE.search(line.text))
         for line in lines
     ]
     for index in range(first_body, len(lines)):
