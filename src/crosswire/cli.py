@@ -361,12 +361,27 @@ def eval_attribution(
 
 @eval_app.command("facets")
 def eval_facets(
-    path: Annotated[Path, typer.Argument(help="Gold facets JSON beside its corpus folder.")],
+    path: Annotated[
+        Path,
+        typer.Argument(
+            help="Gold facets JSON beside its corpus, or a gold.json + articles.jsonl folder."
+        ),
+    ],
 ) -> None:
-    """Triangulation: pairwise F1 of facet grouping over claims and status accuracy."""
+    """Triangulation: pairwise F1 of facet grouping and status accuracy.
+
+    A folder with articles.jsonl + gold.json is scored figure by figure (mention recall,
+    pair P/R/F1, status, conflict P/R, claimant accuracy); a JSON file claim by claim.
+    """
     from crosswire.eval.facets import evaluate_facets
+    from crosswire.eval.figures import evaluate_figures, is_figure_gold
 
     _require(path)
+    if path.is_dir():
+        if not is_figure_gold(path):
+            _usage_error(f"{path} holds no gold.json and articles.jsonl")
+        _print_metrics(evaluate_figures(path, echo=_echo))
+        return
     _print_metrics(evaluate_facets(path, echo=_echo))
 
 

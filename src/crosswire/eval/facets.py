@@ -11,6 +11,10 @@ gold-positive when both sit in one gold facet, predicted-positive when their cla
 share a predicted facet), and status accuracy over gold facets: the status of the
 predicted facet holding most of the gold facet's matched claims (ties: the earlier
 facet) against the gold status; a gold facet with no matched claim counts as wrong.
+Conflict precision: facets shown as conflicting whose gold facet (by most of their
+matched claims) is conflicting, a facet holding no gold claim counting as false;
+conflict recall: gold conflicting facets whose predicted facet is conflicting.
+A folder of gold figure mentions is scored by `crosswire.eval.figures` instead.
 """
 
 from __future__ import annotations
@@ -125,20 +129,39 @@ def score_facets(
 
     correct = 0
     errors: list[dict[str, Any]] = []
+    statuses: list[str | None] = []
     for gold_facet, row in zip(gold, matched, strict=True):
         votes: Counter[int] = Counter(n for cid in row if cid for n in facets_of.get(cid, ()))
         status = None
         if votes:
             best = min(votes, key=lambda n: (-votes[n], n))
             status = predicted[best].status
+        statuses.append(status)
         if status == gold_facet.status:
             correct += 1
         else:
             errors.append(
                 {"label": gold_facet.label, "gold": gold_facet.status, "predicted": status}
             )
+    # conflicts: every facet shown as conflicting against the gold facet most of its
+    # matched claims belong to (none: a false conflict), and every gold conflict
+    gold_votes: dict[int, Counter[int]] = {}
+    for g, row in enumerate(matched):
+        for cid in row:
+            for n in facets_of.get(cid, ()) if cid else ():
+                gold_votes.setdefault(n, Counter())[g] += 1
+    shown = [n for n, f in enumerate(predicted) if f.status == "conflicting"]
+    true_shown = 0
+    for n in shown:
+        tally = gold_votes.get(n)
+        if tally and gold[min(tally, key=lambda g: (-tally[g], g))].status == "conflicting":
+            true_shown += 1
+    gold_conflicts = [g for g, f in enumerate(gold) if f.status == "conflicting"]
+    found = sum(1 for g in gold_conflicts if statuses[g] == "conflicting")
     references = sum(len(row) for row in matched)
     return {
+        "conflict_precision": round(true_shown / len(shown), 4) if shown else 1.0,
+        "conflict_recall": round(found / len(gold_conflicts), 4) if gold_conflicts else 1.0,
         "pairwise_f1": round(f1, 4),
         "pairwise_precision": round(precision, 4),
         "pairwise_recall": round(recall, 4),
