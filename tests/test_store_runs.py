@@ -171,3 +171,23 @@ def test_two_runs_started_at_once_on_a_fresh_store_both_finish(tmp_path: Path) -
     assert store.count("articles") == 3
     assert store.count("runs") == 2
     integrity(store)
+
+
+def test_the_report_from_the_store_is_the_report_analyze_wrote(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from crosswire.cli import app
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    runner = CliRunner()
+    db = f"sqlite:///{tmp_path / 'cw.db'}"
+    analyzed = runner.invoke(
+        app, ["analyze", str(CORPUS), "--out", str(tmp_path / "a"), "--db", db]
+    )
+    assert analyzed.exit_code == 1, analyzed.output  # the corpus holds two broken files
+    reported = runner.invoke(app, ["report", "--db", db, "--out", str(tmp_path / "r")])
+    assert reported.exit_code == 0, reported.output
+    for name in ("report.json", "report.md", "report.html"):
+        assert (tmp_path / "r" / name).read_bytes() == (tmp_path / "a" / name).read_bytes(), name

@@ -202,6 +202,47 @@ def _open_store(db: str | None) -> Store:
 
 
 @app.command()
+def report(
+    out_dir: Annotated[Path, typer.Option("--out", help="Folder for report.json/.md/.html.")],
+    db: Annotated[
+        str | None,
+        typer.Option(help="Store URL (sqlite:///file.db, postgresql://...). Default: per-user."),
+    ] = None,
+    since: Annotated[
+        str | None,
+        typer.Option(help="List per story what changed after this ISO time (2025-02-27T00:00Z)."),
+    ] = None,
+) -> None:
+    """Write the report of everything in the store, reading no input again.
+
+    The same report.json / .md / .html that `analyze` writes; its errors are those of
+    the store's most recent run.
+    """
+    since_at = _parse_since(since)
+    _check_out_dir(out_dir)
+    from crosswire.compare import changes_since
+    from crosswire.report import build_report, write_reports
+
+    store = _open_store(db)
+    try:
+        articles = store.load_articles()
+        stories = store.load_stories()
+        errors = store.last_run_errors()
+    finally:
+        store.close()
+    if since_at is not None:
+        for story in stories:
+            story.changes = changes_since(story, since_at)
+    written = write_reports(
+        build_report(articles, stories, errors, pipeline.generated_at()), out_dir
+    )
+    out.print(
+        f"{_n(len(stories), 'story', 'stories')} from {_n(len(articles), 'article')} in the store"
+    )
+    out.print(f"report: {_plain(str(written['html']))} (also report.json, report.md)")
+
+
+@app.command()
 def changes(
     since: Annotated[str, typer.Option(help="ISO time: list what changed after it.")],
     db: Annotated[

@@ -313,6 +313,19 @@ class Store:
         with self.engine.connect() as conn:
             return int(conn.execute(select(func.count()).select_from(t)).scalar_one())
 
+    def last_run_errors(self) -> list[InputError]:
+        """The inputs the most recent run reported (what its report listed)."""
+        with self.engine.connect() as conn:
+            last = conn.execute(select(func.max(runs.c.id))).scalar_one_or_none()
+            if last is None:
+                return []
+            query = (
+                select(input_errors.c.input, input_errors.c.error)
+                .where(input_errors.c.run_id == last)
+                .order_by(input_errors.c.id)
+            )
+            return [InputError(row.input, row.error) for row in conn.execute(query)]
+
     def load_articles(self, ids: Sequence[str] | None = None) -> list[Article]:
         query = select(articles).order_by(articles.c.published_ts, articles.c.id)
         if ids is not None:
