@@ -16,6 +16,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 
+from crosswire.unionfind import UnionFind
+
 # a line on this many distinct articles of one site is the site's, not the article's
 MIN_ARTICLES = 3
 # lines this long are paragraphs; site furniture is shorter, and wire paragraphs that
@@ -85,19 +87,10 @@ def _site_boilerplate(pages: Sequence[SitePage]) -> frozenset[str]:
 
 def _article_ids(pages: Sequence[SitePage]) -> list[int]:
     """For each page, the id of the article it is a copy of (union-find over shared lines)."""
-    parent = list(range(len(pages)))
-
-    def find(node: int) -> int:
-        while parent[node] != node:
-            parent[node] = parent[parent[node]]
-            node = parent[node]
-        return node
-
+    uf = UnionFind(len(pages))
     for first, second in _copy_pairs(pages):
-        root_a, root_b = find(first), find(second)
-        if root_a != root_b:
-            parent[max(root_a, root_b)] = min(root_a, root_b)
-    return [find(index) for index in range(len(pages))]
+        uf.union(first, second)
+    return [uf.find(index) for index in range(len(pages))]
 
 
 def _copy_pairs(pages: Sequence[SitePage]) -> list[tuple[int, int]]:

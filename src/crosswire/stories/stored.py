@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from crosswire.model import Article, Story
 from crosswire.stories.cluster import make_story, sort_time
+from crosswire.unionfind import UnionFind
 
 
 @dataclass(slots=True)
@@ -46,15 +47,8 @@ def join_stored(
         if member.id not in run_ids and member.story is not None:
             extra.setdefault(member.story, []).append(member)
 
-    # union-find over run stories: two that touch one stored story are one story
-    parent = list(range(len(stories)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    # run stories that touch one stored story are one story
+    uf = UnionFind(len(stories))
     owner: dict[str, int] = {}
     touched: dict[int, set[str]] = {}
     for i, story in enumerate(stories):
@@ -63,14 +57,11 @@ def join_stored(
             if stored is None:
                 continue
             touched.setdefault(i, set()).add(stored)
-            if stored in owner:
-                parent[find(i)] = find(owner[stored])
-            else:
-                owner[stored] = i
+            uf.union(i, owner.setdefault(stored, i))
 
     groups: dict[int, list[int]] = {}
     for i in range(len(stories)):
-        groups.setdefault(find(i), []).append(i)
+        groups.setdefault(uf.find(i), []).append(i)
 
     by_id = {a.id: a for a in articles}
     joined: list[Story] = []
