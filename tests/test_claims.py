@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import json
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from crosswire import pipeline
+from crosswire.claims import ClaimsError, extract_claims, extract_story_claims
 from crosswire.claims import extract as extract_module
-from crosswire.claims import extract_claims
 from crosswire.claims.entities import Mention, clean_name, fold, resolve_entities
 from crosswire.claims.nlp import load_nlp
+from crosswire.compare import compare_stories
 from crosswire.model import Article, Claim, Story
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+BASIL = Path(__file__).resolve().parents[2] / "shared" / "data" / "facets_basil_dev"
 
 
 @pytest.fixture(scope="module")
@@ -473,3 +477,147 @@ def test_a_definite_description_names_the_one_body_it_fits() -> None:
     # a word no name has, or a bare phrase without "the", names nobody
     assert lookup([rail, treasury], "the port authority") is None
     assert lookup([rail, treasury], "rail authority officials") is None
+
+
+# ---------------------------------------------------------------- odd inputs
+
+
+def _real_paragraphs() -> list[str]:
+    """Paragraphs of real news prose, read in place (never copied into the repo)."""
+    records = BASIL / "articles.jsonl"
+    if not records.is_file():
+        pytest.skip("../shared/data/facets_basil_dev is not here")
+    paragraphs: list[str] = []
+    for line in records.read_text(encoding="utf-8").splitlines()[:12]:
+        text = json.loads(line)["text"]
+        paragraphs += [p for p in text.split("\n") if len(p) > 120]
+    return paragraphs
+
+
+def _story(*articles: Article) -> Story:
+    return Story(id="s", headline="h", articles=[a.id for a in articles])
+
+
+def _assert_exact(story: Story, articles: list[Article]) -> None:
+    texts = {a.id: a.text for a in articles}
+    for claim in story.claims:
+        assert texts[claim.article][claim.start : claim.end] == claim.text
+        for quantity in claim.quantities:
+            assert texts[claim.article][quantity.start : quantity.end] == quantity.text
+        if claim.time is not None:
+            assert claim.time.start is not None and claim.time.end is not None
+            assert date.fromisoformat(claim.time.start) <= date.fromisoformat(claim.time.end)
+
+
+CALENDAR_EDGE_SENTENCES = (
+    "Officials said on Tuesday that 12 people were killed in the floods.",
+    "The ministry said next week that 40 more homes would be rebuilt.",
+    "Police said last year that 300 people had been arrested in January.",
+    "The mayor said 15 schools would reopen tomorrow, on the 40th day of the crisis.",
+    "The agency said next month that 3000 days from now the dam would hold 9 million tonnes.",
+    "Historians said 10000 years ago and over the past 10000 years 5 floods struck the valley.",
+    "The council said on December 31, 9999, in the year 10000 and in year 0 it would meet 3 times.",
+)
+
+
+@pytest.mark.parametrize(
+    "published",
+    [
+        "0001-01-01T00:00:00+14:00",
+        "9999-12-31T23:59:59-12:00",
+        None,
+        # inside the range every reader resolves against, where the arithmetic of
+        # "3000 days from now" and "the past 10000 years" still runs off the calendar
+        "0003-01-01T00:00:00+00:00",
+        "9997-12-31T00:00:00+00:00",
+    ],
+)
+def test_articles_dated_at_the_calendar_edges_keep_their_claims(published: str | None) -> None:
+    prose = _real_paragraphs()[:3]
+    text = "\n\n".join([*prose, " ".join(CALENDAR_EDGE_SENTENCES)])
+    article = Article(id="a", input="a.txt", text=text, outlet="X", published=published)
+    other = Article(id="b", input="b.txt", text=text, outlet="Y", published="2025-02-27")
+    story = _story(article, other)
+    extract_claims([story], [article, other])
+    compare_stories([story], [article, other])
+    _assert_exact(story, [article, other])
+    mine = [c for c in story.claims if c.article == "a"]
+    # every figure sentence is a claim, whether or not its time could be dated
+    for sentence in CALENDAR_EDGE_SENTENCES:
+        assert any(c.text == sentence for c in mine), sentence
+    assert any(c.text == prose[0] or c.text in prose[0] for c in mine)
+
+
+def test_an_article_over_a_million_characters_is_parsed_in_pieces() -> None:
+    # spaCy refuses texts over nlp.max_length (1,000,000 characters): the article is cut
+    # at paragraph breaks, and the claims of its end are found at their exact offsets
+    prose = _real_paragraphs()[:6]
+    block = "\n\n".join(prose)
+    gap = "\n\n" + " " * 99_000 + "\n\n"
+    text = gap.join([block] * 13)
+    assert len(text) > 1_200_000
+    article = Article(id="big", input="big.txt", text=text, outlet="X", published="2025-02-27")
+    story = _story(article)
+    extract_claims([story], [article])
+    _assert_exact(story, [article])
+    starts = [text.index(block, k * len(gap + block)) for k in range(13)]
+    for start in starts:  # every copy of the prose, the last ones included, is read
+        assert any(start <= c.start < start + len(block) for c in story.claims)
+
+
+def test_one_failing_article_is_reported_and_the_others_keep_their_claims() -> None:
+    prose = "\n\n".join(_real_paragraphs()[:2])
+    good = Article(id="good", input="good.txt", text=prose, outlet="X")
+    # a record whose text is not text (a caller's bug): it fails alone
+    bad = Article(id="bad", input="bad.json", text=None, outlet="Y")  # type: ignore[arg-type]
+    story = _story(good, bad)
+    errors: list[ClaimsError] = []
+    extract_claims([story], [good, bad], on_error=errors.append)
+    assert [(e.story, e.article) for e in errors] == [("s", "bad")]
+    assert story.claims and all(c.article == "good" for c in story.claims)
+
+    alone = _story(good, bad)
+    with pytest.raises(ClaimsError) as raised:
+        extract_story_claims(alone, {"good": good, "bad": bad})
+    assert raised.value.article == "bad"
+    assert isinstance(raised.value.__cause__, TypeError)
+    assert alone.claims == [] and alone.entities == []  # left as it was
+
+
+def test_extreme_sentences_finish_and_keep_offsets_exact() -> None:
+    prose = _real_paragraphs()[0]
+    odd = {
+        # a sentence of 50,000 characters without a full stop
+        "long": "The council said that "
+        + " ".join(["residents of the northern district were told to wait"] * 950),
+        # 10,000 quote marks, with and without spaces
+        "quotes": 'He said "' + '"' * 10_000 + " 12 people died, officials said.",
+        "spaced": "He said " + "“ ” " * 2_500 + " 12 people died, officials said.",
+        # brackets nested 3,000 deep
+        "brackets": "Police said " + "(" * 3_000 + "12 people died" + ")" * 3_000 + " today.",
+        # 2,000 figures in one sentence, and the same amount again and again
+        "figures": "Officials said "
+        + ", ".join(str(i) for i in range(5_001, 7_000))
+        + " and 7,000 people were killed.",
+        "money": "The government said it spent "
+        + " and ".join(["$1.2 billion"] * 1_000)
+        + " on roads.",
+        # a dateline-like start followed by a long run of spaces (the dateline pattern
+        # backtracked cubically over it)
+        "dateline": "AB" + " " * 5_000 + "x: officials said 12 people died.",
+    }
+    articles = [
+        Article(id=k, input=f"{k}.txt", text=f"{prose}\n\n{v}", outlet=k, published="2025-02-27")
+        for k, v in odd.items()
+    ]
+    story = _story(*articles)
+    extract_claims([story], articles)
+    compare_stories([story], articles)
+    _assert_exact(story, articles)
+    claims = {k: [c for c in story.claims if c.article == k] for k in odd}
+    assert all(claims[k] for k in odd), {k: len(v) for k, v in claims.items()}
+    figures = max(claims["figures"], key=lambda c: len(c.quantities))
+    assert len(figures.quantities) == 2_000
+    assert figures.quantities[-1].kind == "killed"
+    assert len(max(claims["money"], key=lambda c: len(c.quantities)).quantities) == 1_000
+    assert story.facets

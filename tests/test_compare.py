@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from crosswire.compare import changes_since, compare_stories, compare_story
 from crosswire.eval.facets import GoldClaim, GoldFacet, score_facets
 from crosswire.model import Article, Claim, Entity, Facet, Quantity, Story, TimeRef
@@ -1087,3 +1090,146 @@ def test_only_points_and_open_bounds_are_widened() -> None:
         float("inf"),
     )
     assert interval(Quantity("nearly 500", 450, 500, "x", approximate=True)) == (450, 500)
+
+
+# ---------------------------------------------------------------- thousands of figures
+
+_DAYS = 2_000
+
+
+def _chronology(values: dict[str, list[int]]) -> tuple[Story, dict[str, Article]]:
+    """One article per outlet; sentence n of each dates its figure to day n (a week apart:
+    no two days are one tally)."""
+    from datetime import date, timedelta
+
+    b = Builder()
+    arts = {}
+    for outlet, figures in values.items():
+        lines = []
+        for n, value in enumerate(figures):
+            day = date(2000, 1, 3) + timedelta(days=8 * n)
+            lines.append((f"On day {n}, officials said {value} people were killed.", day))
+        text = " ".join(line for line, _ in lines)
+        art = Article(id=outlet.lower(), input=outlet, text=text, outlet=outlet)
+        arts[art.id] = art
+        for (line, day), value in zip(lines, figures, strict=True):
+            iso = day.isoformat()
+            b.claim(
+                art,
+                line,
+                [(str(value), value, value, "killed")],
+                origin=outlet,
+                time=(f"day {iso}", iso, iso),
+            )
+    return Story(id="c", headline="c", articles=sorted(arts), claims=b.claims), arts
+
+
+def test_thousands_of_dated_figures_line_up_day_by_day() -> None:
+    # every figure was tested against every facet of its kind (a chronology of 2,000
+    # days: four million tests); facets are now found through the weeks they cover
+    values = [n % 97 + 3 for n in range(_DAYS)]
+    other = list(values)
+    other[1234] += 50  # one day the second outlet disagrees
+    story, arts = _chronology({"A": values, "B": other})
+    compare_story(story, arts)
+    assert len(story.facets) == _DAYS
+    assert all(len(f.claims) == 2 for f in story.facets)
+    conflicting = [f for f in story.facets if f.status == "conflicting"]
+    assert len(conflicting) == 1
+    assert all(f.status == "agreed" for f in story.facets if f not in conflicting)
+    (claim_a, claim_b) = (next(c for c in story.claims if c.id == i) for i in conflicting[0].claims)
+    assert {claim_a.quantities[0].low, claim_b.quantities[0].low} == {values[1234], other[1234]}
+
+
+def test_one_facet_of_thousands_of_undated_figures_is_judged_once() -> None:
+    # an undated figure joins any facet: 2,000 of one kind make one facet, whose status
+    # comes from each origin's extremes, not from every pair of figures
+    b = Builder()
+    text = " ".join(
+        f"Officials in district {n} said {n + 3} people were hurt." for n in range(_DAYS)
+    )
+    art = Article(id="a", input="a", text=text, outlet="A")
+    for n in range(_DAYS):
+        line = f"Officials in district {n} said {n + 3} people were hurt."
+        b.claim(art, line, [(f"{n + 3} people", n + 3, n + 3, "injured")], origin=f"district {n}")
+    story = Story(id="u", headline="u", articles=["a"], claims=b.claims)
+    compare_story(story, {"a": art})
+    (facet,) = story.facets
+    assert facet.independent_origins == _DAYS
+    assert facet.status == "conflicting"  # 3 and 2,002 people hurt cannot both be the count
+    assert len(facet.figures) == _DAYS
+
+
+_KINDS = ["killed", "injured", "killed or wounded", "missing", "people", None]
+_VALUES = st.one_of(st.none(), st.sampled_from([0.0, 3.0, 9.0, 10.0, 12.0, 300.0, -10.0]))
+_TIMES = st.sampled_from(
+    [None, "2025-02-27T08:00:00+00:00", "2025-02-27T21:00:00+00:00", "2025-03-01T00:00:00Z"]
+)
+_Row = tuple[str, str | None, float | None, float | None, bool, str, str | None]
+_FIGURES = st.lists(
+    st.tuples(
+        st.sampled_from(["A", "B", "C"]),
+        st.sampled_from(_KINDS),
+        _VALUES,
+        _VALUES,
+        st.booleans(),
+        st.sampled_from(
+            ["died.", "of the dead were children.", "rose to that, far more than before."]
+        ),
+        _TIMES,
+    ),
+    min_size=1,
+    max_size=12,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_FIGURES)
+def test_a_facets_status_is_what_comparing_every_pair_gives(rows: list[_Row]) -> None:
+    """The status found from each origin's extremes equals the pair-by-pair judgement,
+    and the tallies a sweep finds superseded are those a later report moves on."""
+    from crosswire.compare import facets
+
+    b = Builder()
+    arts = {}
+    for n, (origin, kind, low, high, approximate, tail, published) in enumerate(rows):
+        text = f"Officials said 7 {tail}"
+        art = Article(id=f"a{n}", input=f"a{n}", text=text, outlet=origin, published=published)
+        arts[art.id] = art
+        b.claim(
+            art,
+            text,
+            [("7", low, high, kind)],
+            origin=origin,
+            approximate=("7",) if approximate else (),
+        )
+    infos = facets.claim_infos(b.claims)
+    mentions = [m for info in infos for m in facets.mentions_of(info)]
+    origins = {i.origin for i in infos}
+    expected: str = "single-source"
+    if len(origins) >= 2:
+        current = facets._current(mentions)
+        agreed = len({m.info.origin for m in current}) < len({m.info.origin for m in mentions})
+        current += [proxy for _, proxy in facets._derived(current)]
+        expected = facets._judge_pairs(current, agreed)
+    assert facets.judge(mentions, origins) == expected
+    superseded = facets._superseded_tallies(mentions)
+    assert superseded == {
+        id(m) for m in mentions if any(facets._tally_update(m, n) for n in mentions)
+    }
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(st.floats(allow_nan=True), st.floats(allow_nan=True)), max_size=20),
+    st.tuples(st.floats(allow_nan=True), st.floats(allow_nan=True)),
+)
+def test_counting_overlapping_values_matches_testing_each(
+    stored: list[tuple[float, float]], query: tuple[float, float]
+) -> None:
+    from crosswire.compare.facets import Spans, _overlap
+
+    spans = Spans()
+    for span in stored:
+        spans.add(span)
+    assert spans.overlapping(query) == sum(_overlap(query, span) for span in stored)

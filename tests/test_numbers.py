@@ -7,7 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from crosswire.claims.numbers import NumberSpan, find_number_atoms, find_numbers, quantity_kind
+from crosswire.claims.numbers import (
+    NumberSpan,
+    find_number_atoms,
+    find_numbers,
+    quantity_kind,
+    quantity_kinds,
+)
 from crosswire.eval.numbers import evaluate_numbers
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -385,3 +391,51 @@ def test_a_fraction_of_a_period_is_a_duration_not_a_count() -> None:
     first, second = find_numbers(text)
     assert quantity_kind(text, first) == ("people", "residents")
     assert quantity_kind(text, second)[0] == "century"
+
+
+# ---------------------------------------------------------------- odd inputs
+
+
+def test_a_number_too_long_for_a_float_is_no_figure() -> None:
+    # a 400-digit number read as infinity, and int(infinity) raised OverflowError
+    text = "1" * 400 + " people fled, then 9e999 more, and 5 were hurt."
+    assert [s.text for s in find_numbers(text)] == ["5"]
+    assert [s.text for s in find_number_atoms(text)] == ["5"]
+
+
+def test_hundreds_of_figures_in_one_sentence_are_all_read() -> None:
+    # every figure inherits what it counts from the one before: read one by one this was
+    # a parse of the text before each figure, then of the text before that, ... (cubic:
+    # 200 figures took 28 s)
+    figures = ", ".join(str(i) for i in range(5001, 7000))
+    text = f"Officials said {figures} and 7000 people died."
+    spans = find_numbers(text)
+    assert len(spans) == 2000
+    kinds = quantity_kinds(text, spans)
+    assert kinds[-1] == ("killed", "people")
+    assert kinds[:3] == [(None, None)] * 3
+
+
+def test_reading_all_figures_at_once_matches_reading_each() -> None:
+    text = (
+        "In January, the NIS said about 300 North Korean soldiers had died and 2,700 had "
+        "been injured. U.S. estimates were lower at around 1,200, and the magnitude 6.2 "
+        "quake left 17 dead, a third of them children; $1.2 billion and 15% were pledged."
+    )
+    spans = find_numbers(text)
+    assert quantity_kinds(text, spans) == [quantity_kind(text, s) for s in spans]
+
+
+def test_many_vague_amounts_with_figures_among_them() -> None:
+    # each figure was checked against every vague amount ("hundreds of")
+    text = ", ".join(f"hundreds of people and {i} others" for i in range(3000, 15000))
+    spans = find_numbers(text)
+    assert len(spans) == 24000
+    assert spans[0].text == "hundreds of" and spans[1].text == "3000"
+
+
+def test_whitespace_after_a_figure_is_read_in_linear_time() -> None:
+    # "\s*-?\s*magnitude" backtracked over a run of spaces once per figure kind read
+    text = "about 5" + " " * 80000 + "people"
+    (span,) = find_numbers(text)
+    assert quantity_kinds(text, [span]) == [quantity_kind(text, span)]

@@ -6,7 +6,7 @@ calendar resolution uses the reference's local date, so "today" is 2025-02-28.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -232,3 +232,53 @@ def test_tempeval3_training_relaxed_f1() -> None:
     assert isinstance(result["strict_f1"], float) and result["strict_f1"] >= 0.75
     assert isinstance(result["value_f1"], float) and result["value_f1"] >= 0.70
     assert any("relaxed F1" in line for line in lines)
+
+
+# ---------------------------------------------------------------- edges of the calendar
+
+EARLIEST = datetime(1, 1, 1, tzinfo=timezone(timedelta(hours=14)))
+LATEST = datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone(timedelta(hours=-12)))
+EDGE_TEXT = (
+    "It happened on Tuesday, next week, last year, in January, tomorrow, yesterday, "
+    "next month, the next decade, the last century, the 40th day, three days ago, "
+    "3000 days from now, 10000 years ago, the past 10000 years, next winter, the weekend, "
+    "on December 31, 9999, in the year 10000 and in year 0."
+)
+
+
+@pytest.mark.parametrize("reference", [EARLIEST, LATEST, None, datetime(1, 1, 1)])
+def test_relative_times_at_the_calendar_edges_never_raise(reference: datetime | None) -> None:
+    spans = find_times(EDGE_TEXT, reference)
+    texts = {s.text for s in spans}
+    # the expressions are all still found; only what cannot be dated loses its date
+    assert {"Tuesday", "next week", "last year", "tomorrow", "yesterday"} <= texts
+    for span in spans:
+        assert EDGE_TEXT[span.start : span.end] == span.text
+        if span.interval is not None:
+            start, end = (date.fromisoformat(d) for d in span.interval)
+            assert start <= end
+
+
+def test_a_date_off_the_calendar_is_kept_unresolved() -> None:
+    # "yesterday" on 0001-01-01 and "tomorrow" on 9999-12-31 have no date to name
+    (yesterday,) = find_times("It was yesterday.", EARLIEST)
+    assert (yesterday.text, yesterday.value, yesterday.interval) == ("yesterday", None, None)
+    (tomorrow,) = find_times("It is due tomorrow.", LATEST)
+    assert (tomorrow.text, tomorrow.value, tomorrow.interval) == ("tomorrow", None, None)
+    (anchored,) = find_times("The past 10000 years were warm.", datetime(3, 6, 1))
+    assert anchored.type == "DURATION" and anchored.interval is None
+
+
+def test_dates_at_the_calendar_edges_that_exist_are_still_resolved() -> None:
+    assert one("It was yesterday.", LATEST).value == "9999-12-30"
+    assert one("It was last year.", LATEST).value == "9998"
+    assert one("It opens next year.", EARLIEST).value == "0002"
+
+
+def test_a_decade_or_century_off_the_calendar_is_not_misread_as_a_year() -> None:
+    # 9990-9999 + 1 decade was written "1000": the year 1000
+    assert one("It will change in the next decade.", LATEST).value is None
+    assert one("It will change in the next century.", LATEST).value is None
+    assert one("It changed in the last decade.", LATEST).value == "998"
+    # the decade and century holding the year 0 have no interval
+    assert one("It changed in the last decade.", datetime(5, 1, 1)).interval is None

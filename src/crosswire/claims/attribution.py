@@ -382,39 +382,76 @@ def cue_score(token: Token, quoted: bool) -> float:
     return sum(weights.get(f, 0.0) for f in cue_features(token, quoted))
 
 
-def _span(doc: Doc, start: int, end: int, keep_colon: bool = False) -> Span | None:
+class _Index:
+    """What the span helpers ask of a doc again and again, read once per doc: its text
+    (`doc.text` joins every token on each access), where each token's line ends, and how
+    many of the tokens before each one are a given mark. With them a sentence of
+    thousands of cues or colons costs its length, not its length for each of them."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.text = doc.text
+        n = len(doc)
+        # newline_at[i]: the first token at or after i whose trailing whitespace breaks the
+        # line (n when none does)
+        self.newline_at = [n] * (n + 1)
+        for token in reversed(doc):
+            breaks = "\n" in token.text_with_ws
+            self.newline_at[token.i] = token.i if breaks else self.newline_at[token.i + 1]
+        self._counts: dict[str, list[int]] = {}
+
+    def count(self, mark: str, start: int, end: int) -> int:
+        """How many of the tokens start..end-1 read `mark`."""
+        counts = self._counts.get(mark)
+        if counts is None:
+            counts = [0]
+            for token in self.doc:
+                counts.append(counts[-1] + (token.text == mark))
+            self._counts[mark] = counts
+        return counts[max(end, start)] - counts[start]
+
+    def line_end(self, start: int, limit: int) -> int:
+        """One past the first token after `start` (before `limit`) that ends its line,
+        else `limit`."""
+        i = self.newline_at[start + 1] if start + 1 <= len(self.doc) else len(self.doc)
+        return i + 1 if i < limit else limit
+
+
+def _span(index: _Index, start: int, end: int, keep_colon: bool = False) -> Span | None:
     """Token range [start, end) as a character Span, edge punctuation trimmed."""
+    doc = index.doc
     while start < end and _is_trim(doc[start], leading=True):
         start += 1
     while end > start and _is_trim(doc[end - 1], leading=False):
         if keep_colon and doc[end - 1].text == ":":
             break
-        if doc[end - 1].text == ")" and any(t.text == "(" for t in doc[start : end - 1]):
+        if doc[end - 1].text == ")" and index.count("(", start, end - 1):
             break
         end -= 1
     if start >= end:
         return None
     first, last = doc[start], doc[end - 1]
     char_start, char_end = first.idx, last.idx + len(last.text)
-    # doc.text joins every token on each access; the span's own text is the same characters
-    return Span(char_start, char_end, doc[start:end].text)
+    return Span(char_start, char_end, index.text[char_start:char_end])
 
 
 _SEPARATORS = frozenset({",", "—", "--", "-", "–"})
 
 
-def _source_span(doc: Doc, start: int, end: int) -> Span | None:
+def _source_span(index: _Index, start: int, end: int) -> Span | None:
     """A source as PolNeAR marks it: an apposition or relative clause set off inside the
     source keeps its closing separator ("Michael Briggs, a spokesman for Sanders,")."""
-    span = _span(doc, start, end)
+    doc = index.doc
+    span = _span(index, start, end)
     if span is None:
         return None
     last = doc.char_span(span.start, span.end, alignment_mode="expand")
     if last is None or last.end >= len(doc):
         return span
     after = doc[last.end]
-    if after.text in _SEPARATORS and any(t.text == after.text for t in last[1:]):
-        return Span(span.start, after.idx + len(after.text), doc[last.start : last.end + 1].text)
+    if after.text in _SEPARATORS and index.count(after.text, last.start + 1, last.end):
+        end_char = after.idx + len(after.text)
+        return Span(span.start, end_char, index.text[last.start_char : end_char])
     return span
 
 
@@ -465,14 +502,15 @@ def _agent(verb: Token) -> Token | None:
     return None
 
 
-def _inherited_subject(verb: Token) -> Token | None:
-    """A subject from the verb this one depends on ("..., adding that" / "and said")."""
+def _inherited_subject(verb: Token, root: Token) -> Token | None:
+    """A subject from the verb this one depends on ("..., adding that" / "and said");
+    `root` is the root of the verb's sentence."""
     node = verb
     after_comma = verb.i > 0 and verb.doc[verb.i - 1].text == ","
     if verb.tag_ == "VBG" and verb.dep_ == "advcl" and after_comma:
         # "X said Y was Z, noting ...": the parser often hangs the participle on the
         # reported clause; it is X's, the subject of the sentence's main verb
-        subject = _subject(verb.sent.root)
+        subject = _subject(root)
         if subject is not None and subject.i < verb.i:
             return subject
     for _ in range(3):
@@ -573,7 +611,9 @@ def _according_to(token: Token, sent: SpacySpan) -> _Found | None:
     return _Found((token.i, to.i + 1), source, content)
 
 
-def _verb_attribution(verb: Token, lemma: str, sent: SpacySpan) -> _Found | None:
+def _verb_attribution(
+    verb: Token, lemma: str, sent: SpacySpan, index: _Index, root: Token
+) -> _Found | None:
     doc = verb.doc
     if any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
         # "declined to say": the infinitive is the content of another cue, not a cue
@@ -582,7 +622,7 @@ def _verb_attribution(verb: Token, lemma: str, sent: SpacySpan) -> _Found | None
     subject = _subject(verb)
     source_token = subject or _agent(verb)
     if source_token is None:
-        source_token = _preceding_np(verb, sent) or _inherited_subject(verb)
+        source_token = _preceding_np(verb, sent) or _inherited_subject(verb, root)
     source = None
     if source_token is not None:
         if source_token.dep_ in {"expl"}:
@@ -623,7 +663,7 @@ def _verb_attribution(verb: Token, lemma: str, sent: SpacySpan) -> _Found | None
     if content is None and obj is not None and lemma != "say":
         content = _subtree_range(obj)
     if content is None:
-        content = _colon_quote(doc, cue[1], sent)
+        content = _colon_quote(index, cue[1], sent)
     if content is None and source is not None and source[0] > verb.i:
         # "..., said the official": the clause before the cue
         content = _trim_range(doc, sent.start, cue[0])
@@ -648,37 +688,41 @@ def _is_clause_final(verb: Token, sent: SpacySpan, source: tuple[int, int] | Non
     return start > sent.start and verb.doc[start - 1].text in {",", "--", "—"} | _QUOTE_CLOSE
 
 
-def _colon_quote(doc: Doc, cue_end: int, sent: SpacySpan) -> tuple[int, int] | None:
+def _colon_quote(index: _Index, cue_end: int, sent: SpacySpan) -> tuple[int, int] | None:
     """`X said: "..."` - what follows the colon, to the end of its line."""
-    if doc[cue_end - 1].text != ":" or cue_end >= sent.end:
+    if index.doc[cue_end - 1].text != ":" or cue_end >= sent.end:
         return None
-    return cue_end, _line_end(doc, cue_end, sent.end)
+    return cue_end, index.line_end(cue_end, sent.end)
 
 
-def _line_end(doc: Doc, start: int, limit: int) -> int:
-    for i in range(start, limit):
-        if "\n" in doc[i].text_with_ws and i > start:
-            return i + 1
-    return limit
+_MAX_SPEAKER = 4  # tokens of a "NAME:" speaker
 
 
-def _speaker_colon(colon: Token, sent: SpacySpan) -> _Found | None:
+def _speaker_colon(colon: Token, sent: SpacySpan, index: _Index) -> _Found | None:
     """Transcript and headline speakers: "CLINTON: Honestly, ..." / "Sanders: Brexit's ..."."""
     doc = colon.doc
     start = colon.i
-    while start > sent.start and "\n" not in doc[start - 1].text_with_ws:
+    # back to the line's start, but no further than a speaker's length: a line of a
+    # thousand colons is not walked back a thousand times
+    while (
+        start > sent.start
+        and colon.i - start <= _MAX_SPEAKER
+        and "\n" not in doc[start - 1].text_with_ws
+    ):
         start -= 1
     names = doc[start : colon.i]
     # the parser often ends the sentence at the colon; the content runs to the line's end
-    if not 1 <= len(names) <= 4 or colon.i + 1 >= len(doc) or "\n" in colon.text_with_ws:
+    if not 1 <= len(names) <= _MAX_SPEAKER or colon.i + 1 >= len(doc):
+        return None
+    if "\n" in colon.text_with_ws:
         return None
     if not all(t.pos_ == "PROPN" or t.text.isupper() for t in names):
         return None
-    content = (colon.i + 1, _line_end(doc, colon.i + 1, len(doc)))
+    content = (colon.i + 1, index.line_end(colon.i + 1, len(doc)))
     return _Found((colon.i, colon.i + 1), (start, colon.i), content)
 
 
-def _put_at(verb: Token, sent: SpacySpan) -> _Found | None:
+def _put_at(verb: Token, sent: SpacySpan, root: Token) -> _Found | None:
     """ "Zelenskyy put the number of killed ... at 4,000": cue "put", content object + "at N"."""
     obj = next((c for c in verb.children if c.dep_ == "dobj"), None)
     if obj is None or obj.lower_ not in _TOLL_NOUNS:
@@ -688,7 +732,7 @@ def _put_at(verb: Token, sent: SpacySpan) -> _Found | None:
         at = next((c for c in verb.children if c.lower_ == "at" and c.dep_ == "prep"), None)
     if at is None:
         return None
-    subject = _subject(verb) or _inherited_subject(verb)
+    subject = _subject(verb) or _inherited_subject(verb, root)
     source = _subtree_range(subject) if subject is not None else None
     content = (obj.left_edge.i, max(obj.right_edge.i, at.right_edge.i) + 1)
     return _Found(_cue_range(verb, sent)[0], source, content)
@@ -739,9 +783,10 @@ def _copula_attribution(copula: Token, sent: SpacySpan) -> _Found | None:
     return _Found(cue, source, content, head=copula)
 
 
-def _sentence_attributions(sent: SpacySpan, quoted: set[int]) -> list[_Found]:
+def _sentence_attributions(sent: SpacySpan, quoted: set[int], index: _Index) -> list[_Found]:
     found: list[_Found] = []
     tables = _cue_tables()
+    root = sent.root
     for token in sent:
         lower = token.lower_
         result: _Found | None = None
@@ -749,16 +794,17 @@ def _sentence_attributions(sent: SpacySpan, quoted: set[int]) -> list[_Found]:
             result = _according_to(token, sent)
         elif token.pos_ == "VERB":
             if lower == "put":
-                result = _put_at(token, sent)
+                result = _put_at(token, sent, root)
             if result is None and cue_score(token, token.i in quoted) >= tables.threshold:
-                result = _verb_attribution(token, _VERB_LEMMA.get(lower, lower), sent)
+                lemma = _VERB_LEMMA.get(lower, lower)
+                result = _verb_attribution(token, lemma, sent, index, root)
         elif token.pos_ == "AUX":
             if is_candidate(token) and cue_score(token, token.i in quoted) >= tables.head_threshold:
                 result = _copula_attribution(token, sent)
         elif token.pos_ == "NOUN" and lower in _REPORT_NOUNS:
             result = _noun_attribution(token)
         elif lower == ":":
-            result = _speaker_colon(token, sent)
+            result = _speaker_colon(token, sent, index)
         if result is not None:
             found.append(result)
     return found
@@ -833,8 +879,9 @@ def find_attributions(doc: Doc, nested: bool = True) -> list[Attribution]:
     """
     found: list[_Found] = []
     quoted = quoted_tokens(doc)
+    index = _Index(doc)
     for sent in doc.sents:
-        found.extend(_sentence_attributions(sent, quoted))
+        found.extend(_sentence_attributions(sent, quoted, index))
     if not nested:
         found = [
             f
@@ -844,17 +891,17 @@ def find_attributions(doc: Doc, nested: bool = True) -> list[Attribution]:
     result: list[Attribution] = []
     taken: set[int] = set()
     for f in sorted(found, key=lambda f: f.cue):
-        cue = _span(doc, *f.cue, keep_colon=True)
+        cue = _span(index, *f.cue, keep_colon=True)
         if cue is None or f.cue[0] in taken:
             continue
         taken.update(range(*f.cue))
         result.append(
             Attribution(
                 cue=cue,
-                source=_source_span(doc, *f.source) if f.source else None,
-                content=_span(doc, *f.content) if f.content else None,
-                recipient=_span(doc, *f.recipient) if f.recipient else None,
-                via=_span(doc, *f.via) if f.via else None,
+                source=_source_span(index, *f.source) if f.source else None,
+                content=_span(index, *f.content) if f.content else None,
+                recipient=_span(index, *f.recipient) if f.recipient else None,
+                via=_span(index, *f.via) if f.via else None,
             )
         )
     return result

@@ -316,12 +316,12 @@ def _merge_people(names: Sequence[_Name], uf: UnionFind) -> None:
         given = {fold(_person_parts(names[i].text)[0]) for i in full}
         # two different people sharing a surname stay apart; the lone surname is ambiguous then
         if len(given) > 1:
+            by_given: dict[str, list[int]] = defaultdict(list)
             for i in full:
-                for j in full:
-                    if fold(_person_parts(names[i].text)[0]) == fold(
-                        _person_parts(names[j].text)[0]
-                    ):
-                        uf.union(i, j)
+                by_given[fold(_person_parts(names[i].text)[0])].append(i)
+            for same in by_given.values():
+                for i in same[1:]:
+                    uf.union(same[0], i)
             continue
         for i in members[1:]:
             uf.union(members[0], i)
@@ -373,22 +373,32 @@ def _merge_countries(names: Sequence[_Name], uf: UnionFind) -> None:
 
 
 def _merge_descriptors(names: Sequence[_Name], uf: UnionFind) -> None:
-    orgs = [(i, set(re.findall(r"[a-z]+", e.text.lower()))) for i, e in enumerate(names)]
-    orgs = [(i, words) for i, words in orgs if names[i].label == "ORG" and not names[i].descriptor]
+    # keyword -> organisations whose name holds it, one per group: two names in one group
+    # stay in one group, so the others need not be looked at again (a story of thousands
+    # of names would otherwise scan them all for every descriptor)
+    holding: dict[str, list[int]] = defaultdict(list)
+    for j, entry in enumerate(names):
+        if entry.label == "ORG" and not entry.descriptor:
+            for word in set(re.findall(r"[a-z]+", entry.text.lower())):
+                holding[word].append(j)
     for i, entry in enumerate(names):
         if not entry.descriptor:
             continue
         words = re.findall(r"[a-z]+", entry.text.lower())
         keywords = {k for w in words for k in _DESCRIPTORS.get(w, ())}
-        if not keywords:
-            continue
-        roots = {uf.find(j) for j, org_words in orgs if keywords & org_words}
+        roots: set[int] = set()
+        for keyword in keywords:
+            groups = {uf.find(j): j for j in reversed(holding.get(keyword, []))}
+            holding[keyword] = sorted(groups.values())
+            roots.update(groups)
         if len(roots) == 1:
             uf.union(i, roots.pop())
 
 
+# the possessor is at most eight capitalised words: unbounded, every capitalised word of a
+# long run of them ("A B C ...") would scan the rest of the run, quadratic in its length
 _DESCRIPTOR_RE = re.compile(
-    r"\b(?:(?:[A-Z][\w.\-]*(?:\s+[A-Z][\w.\-]*)*)['’]s\s+|the\s+)"
+    r"\b(?:(?:[A-Z][\w.\-]{0,40}(?:\s{1,4}[A-Z][\w.\-]{0,40}){0,7})['’]s\s+|the\s+)"
     r"((?:" + "|".join(_DESCRIPTORS) + r")\s+(?:" + "|".join(_DESCRIPTOR_HEADS) + r"))\b"
 )
 
@@ -400,34 +410,62 @@ def find_descriptors(text: str) -> list[tuple[int, int]]:
 
 def lookup(entities: Sequence[Entity], text: str) -> Entity | None:
     """The story entity a bare phrase names, when NER missed it in that sentence."""
-    name = clean_name(text)
-    key = name.lower().replace(".", "")
-    acronym = acronym_key(name)
-    surname = fold(name.split()[-1]) if name.split() else ""
-    for entity in entities:
-        names = [entity.name, *entity.aliases]
-        if any(n.lower().replace(".", "") == key for n in names):
-            return entity
-        if acronym is not None and any(acronym in acronyms(n) for n in names):
-            return entity
-    for entity in entities:
-        if (
-            entity.type == "PERSON"
-            and " " not in name
-            and surname
-            and any(fold(n.split()[-1]) == surname for n in [entity.name, *entity.aliases])
-        ):
-            return entity
-    # "the rail authority": a definite description whose words all belong to the name of
-    # exactly one organisation of the story ("Nairobi Metropolitan Rail Authority")
-    if not _DETERMINER.match(text.strip()):
-        return None
-    words = set(_DETERMINER.sub("", text.strip()).lower().split())
-    if not words:
-        return None
-    named = [
-        e
-        for e in entities
-        if e.type == "ORG" and any(words <= set(n.lower().split()) for n in [e.name, *e.aliases])
-    ]
-    return named[0] if len(named) == 1 else None
+    return EntityLookup(entities).find(text)
+
+
+class EntityLookup:
+    """`lookup` over one story's entities, indexed once: the claims stage asks it for
+    every source phrase NER missed, and a scan of every entity (and its acronyms) per
+    phrase made a long story quadratic."""
+
+    def __init__(self, entities: Sequence[Entity]) -> None:
+        self.entities = list(entities)
+        self.by_key: dict[str, int] = {}
+        self.by_acronym: dict[str, int] = {}
+        self.by_surname: dict[str, int] = {}
+        # word -> the (entity, name) pairs whose name holds it, for organisations
+        self.org_words: dict[str, set[tuple[int, int]]] = defaultdict(set)
+        for e, entity in enumerate(self.entities):
+            for k, n in enumerate([entity.name, *entity.aliases]):
+                self.by_key.setdefault(n.lower().replace(".", ""), e)
+                for acronym in acronyms(n):
+                    self.by_acronym.setdefault(acronym, e)
+                words = n.split()
+                if entity.type == "PERSON" and words:
+                    self.by_surname.setdefault(fold(words[-1]), e)
+                if entity.type == "ORG":
+                    for word in n.lower().split():
+                        self.org_words[word].add((e, k))
+
+    def find(self, text: str) -> Entity | None:
+        """The entity `text` names: the first whose name or alias is the phrase or whose
+        acronym it is, else the only person with its surname (a one-word phrase), else,
+        for a definite description ("the rail authority"), the one organisation with a
+        name holding all its words."""
+        name = clean_name(text)
+        key = name.lower().replace(".", "")
+        acronym = acronym_key(name)
+        found = [self.by_key.get(key)]
+        if acronym is not None:
+            found.append(self.by_acronym.get(acronym))
+        first = min((e for e in found if e is not None), default=None)
+        if first is not None:
+            return self.entities[first]
+        words = name.split()
+        if " " not in name and words:
+            surname = fold(words[-1])
+            if surname and surname in self.by_surname:
+                return self.entities[self.by_surname[surname]]
+        if not _DETERMINER.match(text.strip()):
+            return None
+        wanted = set(_DETERMINER.sub("", text.strip()).lower().split())
+        if not wanted:
+            return None
+        pairs: set[tuple[int, int]] | None = None
+        for word in sorted(wanted, key=lambda w: len(self.org_words.get(w, ()))):
+            holding = self.org_words.get(word, set())
+            pairs = set(holding) if pairs is None else pairs & holding
+            if not pairs:
+                return None
+        named = {e for e, _ in pairs or ()}
+        return self.entities[named.pop()] if len(named) == 1 else None

@@ -16,29 +16,42 @@ original claim. Only what the copy adds (or edits) is parsed, as small pieces.
 Claimants are resolved per story, after every outlet's mentions are merged into
 entities, so "Seoul's spy agency" in one article and "the NIS" in another are one
 claimant and one origin.
+
+Odd input: a text longer than `PARSE_CHUNK` characters (spaCy refuses a million, and
+its memory grows with what one call holds) is parsed in pieces cut at paragraph breaks,
+else at a sentence end, else at whitespace; offsets still index the article's text. An
+article whose reading raises is one failure, not the run's: `extract_story_claims`
+raises `ClaimsError` naming it, and `extract_claims(..., on_error=...)` reports it and
+goes on without it. Every per-sentence step looks figures, times, cues and mentions up
+by position (sorted lists, bisection), so a sentence of thousands of figures or an
+article of a million characters costs about its length.
 """
 
 from __future__ import annotations
 
+import heapq
 import re
-from collections.abc import Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from crosswire.claims.attribution import Attribution, find_attributions
 from crosswire.claims.attribution import Span as TextSpan
 from crosswire.claims.entities import (
     ENTITY_LABELS,
+    EntityLookup,
     Mention,
     acronym_key,
     acronyms,
     find_descriptors,
     fold,
-    lookup,
     resolve_entities,
 )
+from crosswire.claims.errors import ClaimsError
 from crosswire.claims.nlp import load_nlp
-from crosswire.claims.numbers import NumberSpan, find_numbers, noun_kind, quantity_kind
+from crosswire.claims.numbers import NumberSpan, find_numbers, noun_kind, quantity_kinds
 from crosswire.claims.timex import TimeSpan, find_times
 from crosswire.model import (
     Article,
@@ -52,6 +65,7 @@ from crosswire.model import (
 )
 
 if TYPE_CHECKING:
+    from spacy.language import Language
     from spacy.tokens import Doc, Span
 
 # hedges a reader should see flagged; matched on the claim sentence. Modals are matched
@@ -63,13 +77,17 @@ _HEDGE = re.compile(
     r"(?i:unconfirmed|unverified)|(?:could|can)\s+not\s+be\s+(?:independently\s+)?"
     r"(?:verified|confirmed)|may|might|could|likely|it\s+is\s+unclear|rumou?red)\b"
 )
+# The name parts hold spaces, so whitespace after them is matched only from its first
+# other whitespace character on ("[^\S ]"), and each stretch of whitespace by one
+# quantifier: two adjacent ones (a name part, "\s*", an optional group, "\s*") made a
+# sentence starting "AB" and 1,000 spaces take seconds (cubic backtracking).
 _DATELINE = re.compile(
-    r"^[A-Z][A-Z .'’-]+(?:,\s*[A-Z][\w .'’-]*)?\s*(?:\([^)]*\))?\s*(?:--|—|–)\s*"
+    r"^[A-Z][A-Z .'’-]+(?:,\s*[A-Z][\w .'’-]*)?(?:[^\S ]\s*)?(?:\([^)]*\)\s*)?(?:--|—|–)\s*"
 )
 # "NAIROBI, Kenya (CPA)": a capitalised city, up to three capitalised words, a credit
 _BARE_DATELINE = re.compile(
     r"^[A-Z]{2,}[A-Z .'’-]*,\s*[A-Z][\w'’]*(?:\s+[A-Z][\w'’]*){0,2}"
-    r"(?:\s*\([^)]*\))?\s*(?:--|—|–)?\s*$"
+    r"\s*(?:\([^)]*\)\s*)?(?:(?:--|—|–)\s*)?$"
 )
 _PRONOUNS = frozenset({"he", "she", "they", "it", "we", "i"})
 # verbs by which a named body gives a figure as its own finding: "the institute measured
@@ -123,6 +141,29 @@ _MIN_WORDS = 5
 # parse pieces a copy adds only when they are long enough to hold a sentence
 _MIN_NOVEL_CHARS = 40
 _NLP_BATCH = 32
+# the longest text one parse takes: news articles are far shorter (a few thousand
+# characters), so only odd inputs are cut; spaCy refuses 1,000,000 (nlp.max_length)
+PARSE_CHUNK = 100_000
+# characters one nlp.pipe batch may hold, so that 32 pieces of PARSE_CHUNK are never
+# parsed (and held) at once; 32 ordinary articles stay one batch
+_BATCH_CHARS = 150_000
+# spaCy's tokenizer splits a run without whitespace one prefix at a time, each time
+# searching the rest again: 8,000 "$" or quote marks in a row take 5 to 12 seconds, and
+# twice as many four times as long. No word is this long (URLs rarely are), so longer
+# runs are parsed in pieces of this size, each a text of its own.
+MAX_RUN = 400
+_RUN = re.compile(rf"(?<!\S)\S{{{MAX_RUN + 1},}}")
+# where a text over PARSE_CHUNK is cut, best first: a paragraph break (no claim sentence
+# spans one), a line break, a sentence end, any whitespace
+_CUTS = (
+    re.compile(r"\n[^\S\n]*\n\s*"),
+    re.compile(r"\n\s*"),
+    re.compile(r"[.!?][\"'”’)\]]*\s+"),
+    re.compile(r"\s+"),
+)
+
+
+OnError = Callable[[ClaimsError], None]
 
 
 @dataclass(slots=True)
@@ -152,36 +193,188 @@ class _Read:
     mentions: list[Mention] = field(default_factory=list)
 
 
-def extract_claims(stories: Sequence[Story], articles: Sequence[Article]) -> None:
-    """Fill `entities` and `claims` of every story in place."""
-    by_id = {article.id: article for article in articles}
-    members = [by_id[i] for story in stories for i in story.articles if i in by_id]
-    originals = [a for a in members if a.duplicate_of is None or a.duplicate_of not in by_id]
-    reads: dict[str, _Read] = {}
-    nlp = load_nlp()
-    for article, doc in zip(
-        originals, nlp.pipe((a.text for a in originals), batch_size=_NLP_BATCH), strict=True
-    ):
-        reads[article.id] = _read(article, doc, 0)
+def extract_claims(
+    stories: Sequence[Story], articles: Sequence[Article], on_error: OnError | None = None
+) -> None:
+    """Fill `entities` and `claims` of every story in place.
 
-    copies = [a for a in members if a.id not in reads]
+    Without `on_error` the first failure raises `ClaimsError`. With it, an article whose
+    reading raises is reported there and left out (its story keeps its other articles'
+    claims; a syndicated copy of it is read as an original), and a story whose entity
+    resolution raises is reported with `article` None and left as it was.
+    Parsing is batched across stories; `extract_story_claims` does one story alone.
+    """
+    _extract(stories, {article.id: article for article in articles}, on_error)
+
+
+def extract_story_claims(story: Story, articles: Mapping[str, Article]) -> None:
+    """Fill one story's `entities` and `claims` in place (`articles` by id; it may hold
+    other stories' articles too). Raises `ClaimsError` naming the article that failed, or
+    with `article` None when the story's entity resolution did; the story is then left
+    as it was."""
+    _extract([story], articles, None)
+
+
+def _extract(
+    stories: Sequence[Story], by_id: Mapping[str, Article], on_error: OnError | None
+) -> None:
+    story_of = {i: story.id for story in stories for i in story.articles}
+    members = list(
+        {i: by_id[i] for story in stories for i in story.articles if i in by_id}.values()
+    )
+    originals = [a for a in members if a.duplicate_of is None or a.duplicate_of not in by_id]
+    original_ids = {a.id for a in originals}
+    reads: dict[str, _Read] = {}
+    failed: set[str] = set()
+
+    def fail(article_id: str, exc: Exception) -> None:
+        error = ClaimsError(story_of.get(article_id), article_id, exc)
+        if on_error is None:
+            raise error
+        failed.add(article_id)
+        reads.pop(article_id, None)
+        on_error(error)
+
+    def cut(items: Sequence[tuple[Article, int, str]]) -> list[_Item]:
+        pieces: list[_Item] = []
+        for article, at, text in items:
+            try:
+                pieces.extend((article, at + start, piece) for start, piece in _pieces(text))
+            except Exception as exc:  # a text that is no text fails its article only
+                fail(article.id, exc)
+        return pieces
+
+    nlp = load_nlp()
+    for (article, start, _), doc in _parse(nlp, cut([(a, 0, a.text) for a in originals])):
+        if article.id not in failed:
+            _read_piece(article, doc, start, reads, fail)
+
     novel: list[tuple[Article, int, str]] = []
-    for copy in copies:
-        source = by_id[copy.duplicate_of] if copy.duplicate_of else None
+    for copy in members:
+        if copy.id in original_ids:
+            continue
+        source = by_id.get(copy.duplicate_of) if copy.duplicate_of else None
         if source is None or source.id not in reads:
             novel.append((copy, 0, copy.text))
             reads[copy.id] = _Read()
             continue
-        read, gaps = _map_copy(copy, source, reads[source.id])
+        try:
+            read, gaps = _map_copy(copy, source, reads[source.id])
+        except Exception as exc:  # one copy's failure is reported, not fatal
+            fail(copy.id, exc)
+            continue
         reads[copy.id] = read
         novel.extend((copy, start, copy.text[start:end]) for start, end in gaps)
-    docs = nlp.pipe((text for _, _, text in novel), batch_size=_NLP_BATCH)
-    for (copy, offset, _), doc in zip(novel, docs, strict=True):
-        _merge(reads[copy.id], _read(copy, doc, offset))
+    for (copy, offset, _), doc in _parse(nlp, cut(novel)):
+        if copy.id not in failed:
+            _read_piece(copy, doc, offset, reads, fail)
 
     for story in stories:
         ids = [i for i in story.articles if i in reads]
-        _finish_story(story, [by_id[i] for i in ids], reads)
+        try:
+            _finish_story(story, [by_id[i] for i in ids], reads, fail)
+        except ClaimsError:
+            raise
+        except Exception as exc:  # reported per story, the others go on
+            error = ClaimsError(story.id, None, exc)
+            if on_error is None:
+                raise error from exc
+            on_error(error)
+
+
+def _read_piece(
+    article: Article,
+    doc: Doc | Exception,
+    offset: int,
+    reads: dict[str, _Read],
+    fail: Callable[[str, Exception], None],
+) -> None:
+    """Read one parsed piece into the article's read; a failure fails the article."""
+    if isinstance(doc, Exception):
+        fail(article.id, doc)
+        return
+    try:
+        read = _read(article, doc, offset)
+    except Exception as exc:  # one article's failure is reported, not fatal
+        fail(article.id, exc)
+        return
+    _merge(reads.setdefault(article.id, _Read()), read)
+
+
+def _pieces(text: str) -> list[tuple[int, str]]:
+    """`text` as (offset, piece) parse units of at most PARSE_CHUNK characters, none
+    holding a run of more than MAX_RUN characters without whitespace."""
+    cuts = [0]
+    while len(text) - cuts[-1] > PARSE_CHUNK:
+        cuts.append(_cut(text, cuts[-1]))
+    for run in _RUN.finditer(text):
+        cuts.extend(range(run.start(), run.end(), MAX_RUN))
+        cuts.append(run.end())
+    bounds = sorted({*cuts, len(text)})
+    return [(a, text[a:b]) for a, b in pairwise(bounds)] or [(0, text)]
+
+
+def _cut(text: str, pos: int) -> int:
+    """Where the piece starting at `pos` ends: after the last break of the best kind in its
+    last three quarters (a piece is never cut to a sliver), else at PARSE_CHUNK."""
+    limit = pos + PARSE_CHUNK
+    floor = pos + PARSE_CHUNK // 4
+    for pattern in _CUTS:
+        last = None
+        for match in pattern.finditer(text, floor, limit):
+            last = match
+        if last is not None:
+            return last.end()
+    return limit
+
+
+_Item = tuple[Article, int, str]
+
+
+def _parse(nlp: Language, items: Sequence[_Item]) -> Iterator[tuple[_Item, Doc | Exception]]:
+    """Each item with its parse (or the exception parsing it raised), in order; batches
+    hold at most _NLP_BATCH texts and _BATCH_CHARS characters."""
+    batch: list[_Item] = []
+    size = 0
+    for item in items:
+        if batch and (len(batch) >= _NLP_BATCH or size + len(item[2]) > _BATCH_CHARS):
+            yield from _parse_batch(nlp, batch)
+            batch, size = [], 0
+        batch.append(item)
+        size += len(item[2])
+    if batch:
+        yield from _parse_batch(nlp, batch)
+
+
+def _parse_batch(nlp: Language, batch: list[_Item]) -> Iterator[tuple[_Item, Doc | Exception]]:
+    try:
+        docs = list(nlp.pipe((text for _, _, text in batch), batch_size=len(batch)))
+    except Exception:  # one text broke the batch: find it, keep the others
+        for item in batch:
+            try:
+                yield item, nlp(item[2])
+            except Exception as exc:
+                yield item, exc
+        return
+    yield from zip(batch, docs, strict=True)
+
+
+class _People:
+    """A read's PERSON mentions in text order (NER spans do not overlap, so their ends are
+    in order too): "he" is the last one ending before the pronoun."""
+
+    def __init__(self, mentions: Sequence[Mention]) -> None:
+        self.mentions = [m for m in mentions if m.label == "PERSON"]
+        self.ends = [m.end for m in self.mentions]
+
+    def last_before(self, start: int) -> Mention | None:
+        k = bisect_right(self.ends, start)
+        return self.mentions[k - 1] if k else None
+
+
+def _window(starts: Sequence[int], s0: int, s1: int) -> slice:
+    """The items (sorted by start) that start in [s0, s1)."""
+    return slice(bisect_left(starts, s0), bisect_left(starts, s1))
 
 
 def _read(article: Article, doc: Doc, offset: int) -> _Read:
@@ -190,7 +383,10 @@ def _read(article: Article, doc: Doc, offset: int) -> _Read:
     reference = published_instant(article.published)
     numbers = find_numbers(text)
     times = [t for t in find_times(text, reference) if t.interval is not None]
-    attributions = find_attributions(doc)
+    attributions = sorted(find_attributions(doc), key=lambda a: a.cue.start)
+    number_starts = [n.start for n in numbers]
+    time_starts = [t.start for t in times]
+    cue_starts = [a.cue.start for a in attributions]
     read = _Read()
     for ent in doc.ents:
         if ent.label_ in ENTITY_LABELS:
@@ -203,11 +399,14 @@ def _read(article: Article, doc: Doc, offset: int) -> _Read:
         read.mentions.append(
             Mention(article.id, start + offset, end + offset, text[start:end], "ORG", True)
         )
+    people = _People(read.mentions)
     last_sources: dict[str, tuple[int, int, str]] = {}
     # drafts of a quotation still open, waiting for the speaker its closing sentence names:
     # "“We are not asking for luxury. We are asking to pay the rent,” said Tomasz Nowak."
     in_quote: list[_Draft] = []
     for sent in _sentences(doc):
+        # this sentence's drafts are read.drafts[first:]: every earlier one starts before it
+        first = len(read.drafts)
         read.sentences.append((sent.start_char + offset, sent.end_char + offset))
         s0, s1 = sent.start_char, sent.end_char
         # "PORTO, Portugal (CPA) -- Floods ...": the dateline says where the outlet
@@ -223,18 +422,16 @@ def _read(article: Article, doc: Doc, offset: int) -> _Read:
             continue
         # a cue with nobody behind it ("is expected to"), or only the dateline the parser
         # took for a subject, names no claimant: the figure goes to whoever else is cited
-        sent_atts = [a for a in attributions if s0 <= a.cue.start < s1 and _names_someone(a)]
-        sent_nums = [n for n in numbers if s0 <= n.start and n.end <= s1]
+        sent_atts = [a for a in attributions[_window(cue_starts, s0, s1)] if _names_someone(a)]
+        sent_nums = [n for n in numbers[_window(number_starts, s0, s1)] if n.end <= s1]
         if sent_nums and not sent_atts:
             sent_atts = _measured_by(sent)
-        sent_times = [
-            t
-            for t in times
-            if s0 <= t.start and t.end <= s1 and not any(_overlaps(t, n) for n in sent_nums)
-        ]
+        sent_times = _times_apart(times[_window(time_starts, s0, s1)], s1, sent_nums)
         groups = _group_by_attribution(sent_nums, sent_atts)
         hedge = _HEDGE.search(sent_text)
         background = _background(sent)
+        local = [replace(n, start=n.start - s0, end=n.end - s0) for n in sent_nums]
+        kinds = dict(zip(map(id, sent_nums), quantity_kinds(sent_text, local), strict=True))
         for attribution, nums in groups:
             draft = _Draft(
                 k=len(read.drafts),
@@ -244,10 +441,9 @@ def _read(article: Article, doc: Doc, offset: int) -> _Read:
                 hedge=hedge.group(0) if hedge else None,
             )
             if attribution is not None:
-                _attribute(draft, attribution, offset, last_sources, read.mentions)
+                _attribute(draft, attribution, offset, last_sources, people)
             for number in nums:
-                local = replace(number, start=number.start - s0, end=number.end - s0)
-                kind, subject = quantity_kind(sent_text, local)
+                kind, subject = kinds[id(number)]
                 if subject and kind != "magnitude" and kind == subject.split()[-1].lower():
                     # the words after a figure are only a guess at what it counts
                     # ("two people familiar with ..."); the parse knows the noun
@@ -260,7 +456,7 @@ def _read(article: Article, doc: Doc, offset: int) -> _Read:
                 draft.time = TimeRef(time.text, time.interval[0], time.interval[1], time.value)
             read.drafts.append(draft)
         if closes:
-            speaker = next((d for d in read.drafts[::-1] if d.start >= s0 + offset), None)
+            speaker = read.drafts[-1] if len(read.drafts) > first else None
             if speaker is not None and speaker.source is not None:
                 for draft in in_quote:
                     draft.source, draft.source_text = speaker.source, speaker.source_text
@@ -270,11 +466,30 @@ def _read(article: Article, doc: Doc, offset: int) -> _Read:
             # inside a quotation "we" and "I" are the speaker too
             in_quote.extend(
                 d
-                for d in read.drafts
-                if d.start >= s0 + offset
-                and (d.source is None or (d.source_text or "").lower() in {"i", "we"})
+                for d in read.drafts[first:]
+                if d.source is None or (d.source_text or "").lower() in {"i", "we"}
             )
     return read
+
+
+def _times_apart(
+    times: Sequence[TimeSpan], s1: int, numbers: Sequence[NumberSpan]
+) -> list[TimeSpan]:
+    """The times (starting in the sentence) that end in it and overlap none of its figures
+    ("2025" in "2025 budget" is no figure; "12 days" read as both is the figure's)."""
+    ends = [n.end for n in numbers]
+    starts = [n.start for n in numbers]
+    out = []
+    for t in times:
+        if t.end > s1:
+            continue
+        # figures do not overlap each other, so the last one starting before the time
+        # ends is the one that reaches furthest
+        k = bisect_left(starts, t.end) - 1
+        if k >= 0 and ends[k] > t.start:
+            continue
+        out.append(t)
+    return out
 
 
 def _quote_marks(sentence: str, inside: bool) -> tuple[bool, bool]:
@@ -404,10 +619,6 @@ def _asserts(sent: Span) -> bool:
     return any(token.pos_ in {"VERB", "AUX"} for token in sent)
 
 
-def _overlaps(a: TimeSpan, b: NumberSpan) -> bool:
-    return a.start < b.end and b.start < a.end
-
-
 def _group_by_attribution(
     numbers: Sequence[NumberSpan], attributions: Sequence[Attribution]
 ) -> list[tuple[Attribution | None, list[NumberSpan]]]:
@@ -418,28 +629,58 @@ def _group_by_attribution(
         return [(None, list(numbers))]
     if not numbers:
         return [(attributions[0], [])]
+    holders = _innermost(numbers, attributions)
+    cues = [a.cue.start for a in attributions]
+    in_order = all(a < b for a, b in pairwise(cues))
     groups: dict[int, list[NumberSpan]] = {}
-    for number in numbers:
-        holders = [
-            i
-            for i, a in enumerate(attributions)
-            if a.content is not None and a.content.start <= number.start < a.content.end
-        ]
-        if holders:
-            # the innermost content is the nearest claimant: "X said Y estimated N"
-            best = min(holders, key=lambda i: _length(attributions[i]))
-        else:
-            best = min(
-                range(len(attributions)),
-                key=lambda i: abs(attributions[i].cue.start - number.start),
-            )
+    for number, best in zip(numbers, holders, strict=True):
+        if best < 0:
+            best = _nearest(cues, number.start) if in_order else _nearest_scan(cues, number.start)
         groups.setdefault(best, []).append(number)
     return [(attributions[i], groups[i]) for i in sorted(groups)]
 
 
-def _length(attribution: Attribution) -> int:
-    content = attribution.content
-    return content.end - content.start if content is not None else 1 << 30
+def _innermost(numbers: Sequence[NumberSpan], attributions: Sequence[Attribution]) -> list[int]:
+    """For each figure, the attribution with the shortest content holding its start (the
+    nearest claimant: "X said Y estimated N"; ties to the first), -1 when none holds it.
+
+    A sweep over figures in order with a heap of the contents open at each, not a scan of
+    every content per figure: a long sentence can hold hundreds of both."""
+    spans = sorted(
+        (a.content.start, a.content.end, i)
+        for i, a in enumerate(attributions)
+        if a.content is not None
+    )
+    out = [-1] * len(numbers)
+    open_: list[tuple[int, int, int]] = []  # (length, index, end)
+    k = 0
+    for n in sorted(range(len(numbers)), key=lambda n: numbers[n].start):
+        at = numbers[n].start
+        while k < len(spans) and spans[k][0] <= at:
+            start, end, i = spans[k]
+            heapq.heappush(open_, (end - start, i, end))
+            k += 1
+        # a content closed before `at` but below the top stays in the heap: it is popped
+        # once it surfaces, and never chosen while it is shadowed
+        while open_ and open_[0][2] <= at:
+            heapq.heappop(open_)
+        if open_:
+            out[n] = open_[0][1]
+    return out
+
+
+def _nearest(starts: Sequence[int], at: int) -> int:
+    """Index of the start (strictly increasing) nearest to `at`, the earlier on a tie."""
+    k = bisect_left(starts, at)
+    if k == 0:
+        return 0
+    if k == len(starts) or at - starts[k - 1] <= starts[k] - at:
+        return k - 1
+    return k
+
+
+def _nearest_scan(starts: Sequence[int], at: int) -> int:
+    return min(range(len(starts)), key=lambda i: abs(starts[i] - at))
 
 
 def _attribute(
@@ -447,7 +688,7 @@ def _attribute(
     attribution: Attribution,
     offset: int,
     last_sources: dict[str, tuple[int, int, str]],
-    mentions: Sequence[Mention],
+    people: _People,
 ) -> None:
     """Set source, cue and recipient; "he" and "the official" point back to who they name."""
     source = attribution.source or attribution.via
@@ -464,9 +705,9 @@ def _attribute(
     words = text.lower().split()
     head = _head(words)
     if text.lower() in _PRONOUNS:
-        person = [m for m in mentions if m.label == "PERSON" and m.end <= start]
-        if text.lower() in {"he", "she"} and person:
-            start, end, text = person[-1].start, person[-1].end, person[-1].text
+        person = people.last_before(start)
+        if text.lower() in {"he", "she"} and person is not None:
+            start, end, text = person.start, person.end, person.text
         elif head in last_sources:
             start, end, text = last_sources[head]
     elif words and words[0] in {"the", "this", "that"} and head in last_sources:
@@ -506,18 +747,23 @@ def _claim_time(
     times: Sequence[TimeSpan], attribution: Attribution | None, numbers: Sequence[NumberSpan]
 ) -> TimeSpan | None:
     """The time the claim is about: inside the attributed content if any (not when it was
-    said), else in the sentence; nearest to the figures when there are several."""
-    pool = list(times)
+    said), else in the sentence; nearest to the figures when there are several.
+
+    `times` are in order and do not overlap, so both their starts and their ends are
+    sorted: the ones inside a content are one run of them, found by bisection."""
+    lo, hi = 0, len(times)
     content = attribution.content if attribution is not None else None
+    starts = [t.start for t in times]
     if content is not None:
-        inside = [t for t in pool if content.start <= t.start and t.end <= content.end]
-        pool = inside or pool
-    if not pool:
+        a = bisect_left(starts, content.start)
+        b = bisect_right([t.end for t in times], content.end)
+        if a < b:
+            lo, hi = a, b
+    if lo >= hi:
         return None
     if numbers:
-        anchor = numbers[0].start
-        return min(pool, key=lambda t: abs(t.start - anchor))
-    return pool[0]
+        return times[lo + _nearest(starts[lo:hi], numbers[0].start)]
+    return times[lo]
 
 
 def _map_copy(copy: Article, original: Article, read: _Read) -> tuple[_Read, list[tuple[int, int]]]:
@@ -528,26 +774,48 @@ def _map_copy(copy: Article, original: Article, read: _Read) -> tuple[_Read, lis
     mapped = _Read()
     covered: list[tuple[int, int]] = []
     cursor = 0
+    # drafts are in text order; mentions are not (names, then descriptions), so they are
+    # looked up through their starts and given back in their own order
+    draft_starts = [d.start for d in read.drafts]
+    mentions = _ByStart(read.mentions)
     for s0, s1 in read.sentences:
         sentence = original.text[s0:s1]
         at = copy.text.find(sentence, cursor)
         if at < 0:
-            at = copy.text.find(sentence)
+            # moved up in the copy: only the text before the cursor is left to search
+            at = copy.text.find(sentence, 0, cursor + len(sentence) - 1)
         if at < 0:
             continue
         delta = at - s0
         cursor = max(cursor, at + len(sentence))
         covered.append((at, at + len(sentence)))
         mapped.sentences.append((at, at + len(sentence)))
-        for draft in read.drafts:
-            if s0 <= draft.start < s1:
-                mapped.drafts.append(_shift_draft(draft, delta, len(mapped.drafts)))
+        for draft in read.drafts[_window(draft_starts, s0, s1)]:
+            mapped.drafts.append(_shift_draft(draft, delta, len(mapped.drafts)))
         mapped.mentions.extend(
             Mention(copy.id, m.start + delta, m.end + delta, m.text, m.label, m.descriptor)
-            for m in read.mentions
-            if s0 <= m.start < s1
+            for m in mentions.starting(s0, s1)
         )
     return mapped, _gaps(copy.text, covered)
+
+
+class _ByStart:
+    """Mentions found by where they start, given back in their list order."""
+
+    def __init__(self, mentions: Sequence[Mention]) -> None:
+        self.mentions = mentions
+        self.order = sorted(range(len(mentions)), key=lambda i: mentions[i].start)
+        self.starts = [mentions[i].start for i in self.order]
+
+    def starting(self, s0: int, s1: int) -> list[Mention]:
+        """The mentions starting in [s0, s1)."""
+        return [self.mentions[i] for i in sorted(self.order[_window(self.starts, s0, s1)])]
+
+    def within(self, start: int, end: int) -> list[Mention]:
+        """The mentions inside [start, end]."""
+        lo = bisect_left(self.starts, start)
+        hi = bisect_right(self.starts, end)
+        return [self.mentions[i] for i in sorted(self.order[lo:hi]) if self.mentions[i].end <= end]
 
 
 def _shift_draft(draft: _Draft, delta: int, k: int) -> _Draft:
@@ -585,89 +853,107 @@ def _merge(into: _Read, extra: _Read) -> None:
     into.drafts.sort(key=lambda d: (d.start, d.k))
 
 
-def _finish_story(story: Story, articles: Sequence[Article], reads: dict[str, _Read]) -> None:
+def _finish_story(
+    story: Story,
+    articles: Sequence[Article],
+    reads: dict[str, _Read],
+    fail: Callable[[str, Exception], None],
+) -> None:
+    """Merge the story's mentions into entities and turn its drafts into claims; the story
+    is written only at the end, so a failure leaves it as it was."""
     mentions = [m for a in articles for m in reads[a.id].mentions]
     entities, index = resolve_entities(mentions, story.id)
     by_entity = {entity.id: entity for entity in entities}
-    story.entities = entities
+    names = EntityLookup(entities)
     claims: list[Claim] = []
     for article in articles:
-        read = reads[article.id]
-        wire = article.original_source
-        outlet = outlet_of(article)
-        for draft in read.drafts:
-            claim_id = f"{article.id}-c{draft.k}"
-            claimant, claimant_name = _claimant(draft, read.mentions, index, entities)
-            if claimant is not None and claimant in by_entity:
-                claimant_name = by_entity[claimant].name
-            own = claimant is None
-            if own:
-                claimant = claimant_name = wire or outlet
-            chain = [claimant_name or outlet]
-            if draft.recipient:
-                chain.append(draft.recipient)
-            if wire:
-                chain.append(wire)
-            chain.append(outlet)
-            original_article = article.duplicate_of
-            claims.append(
-                Claim(
-                    id=claim_id,
-                    article=article.id,
-                    text=draft.text,
-                    start=draft.start,
-                    end=draft.end,
-                    claimant=claimant,
-                    claimant_name=claimant_name,
-                    via=_dedupe_chain(chain),
-                    cue=draft.cue,
-                    hedged=draft.hedge is not None,
-                    hedge=draft.hedge,
-                    quantities=draft.quantities,
-                    time=draft.time,
-                    entities=sorted(
-                        {
-                            index[(m.article, m.start, m.end)]
-                            for m in read.mentions
-                            if draft.start <= m.start < draft.end
-                            and (m.article, m.start, m.end) in index
-                        }
-                    ),
-                    outlet=outlet,
-                    published=article.published,
-                    origin=f"outlet:{claimant}" if own else claimant,
-                    copy_of=(
-                        f"{original_article}-c{draft.copy_of}"
-                        if draft.copy_of is not None and original_article
-                        else None
-                    ),
-                )
-            )
+        try:
+            claims.extend(_article_claims(article, reads[article.id], index, by_entity, names))
+        except Exception as exc:  # one article's failure is reported, not fatal
+            fail(article.id, exc)
+    story.entities = entities
     story.claims = claims
+
+
+def _article_claims(
+    article: Article,
+    read: _Read,
+    index: dict[tuple[str, int, int], str],
+    by_entity: Mapping[str, Entity],
+    names: EntityLookup,
+) -> list[Claim]:
+    wire = article.original_source
+    outlet = outlet_of(article)
+    mentions = _ByStart([m for m in read.mentions if (m.article, m.start, m.end) in index])
+    claims: list[Claim] = []
+    for draft in read.drafts:
+        claim_id = f"{article.id}-c{draft.k}"
+        claimant, claimant_name = _claimant(draft, mentions, index, names)
+        if claimant is not None and claimant in by_entity:
+            claimant_name = by_entity[claimant].name
+        own = claimant is None
+        if own:
+            claimant = claimant_name = wire or outlet
+        chain = [claimant_name or outlet]
+        if draft.recipient:
+            chain.append(draft.recipient)
+        if wire:
+            chain.append(wire)
+        chain.append(outlet)
+        original_article = article.duplicate_of
+        claims.append(
+            Claim(
+                id=claim_id,
+                article=article.id,
+                text=draft.text,
+                start=draft.start,
+                end=draft.end,
+                claimant=claimant,
+                claimant_name=claimant_name,
+                via=_dedupe_chain(chain),
+                cue=draft.cue,
+                hedged=draft.hedge is not None,
+                hedge=draft.hedge,
+                quantities=draft.quantities,
+                time=draft.time,
+                entities=sorted(
+                    {
+                        index[(m.article, m.start, m.end)]
+                        for m in mentions.starting(draft.start, draft.end)
+                    }
+                ),
+                outlet=outlet,
+                published=article.published,
+                origin=f"outlet:{claimant}" if own else claimant,
+                copy_of=(
+                    f"{original_article}-c{draft.copy_of}"
+                    if draft.copy_of is not None and original_article
+                    else None
+                ),
+            )
+        )
+    return claims
 
 
 def _claimant(
     draft: _Draft,
-    mentions: Sequence[Mention],
+    mentions: _ByStart,
     index: dict[tuple[str, int, int], str],
-    entities: Sequence[Entity],
+    names: EntityLookup,
 ) -> tuple[str | None, str | None]:
     """The entity behind a source span, or the phrase itself when it names several.
 
     "Ukrainian President Volodymyr Zelenskyy" is the person; "an official from the
     NIS" is the agency; "U.S., South Korean and Ukraine intelligence officials"
-    names three countries, so the phrase stands as the claimant.
+    names three countries, so the phrase stands as the claimant. `mentions` are the
+    article's mentions that have an entity.
     """
     if draft.source is None:
         return None, None
     start, end = draft.source
-    inside = [
-        m
-        for m in mentions
-        if start <= m.start and m.end <= end and (m.article, m.start, m.end) in index
-    ]
+    inside = mentions.within(start, end)
     if not inside:
-        named = lookup(entities, draft.source_text or "")
+        named = names.find(draft.source_text or "")
         if named is not None:
             return named.id, draft.source_text
         return draft.source_text, draft.source_text

@@ -40,9 +40,11 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_left
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["NumberSpan", "find_number_atoms", "find_numbers", "quantity_kind"]
+__all__ = ["NumberSpan", "find_number_atoms", "find_numbers", "quantity_kind", "quantity_kinds"]
 
 NEARLY_FLOOR = 0.9  # "nearly N" is at least this share of N
 
@@ -805,12 +807,14 @@ def _parse_run(text: str, start: int, end: int) -> list[_Atom]:
             # "a" alone is not a number; a trailing "point" is left out
             continue
         atoms.append(_finish(text, grp, grp.value, grp.is_frac))
-    return atoms
+    # a digit string too long for a float ("1" x 400, "9e999") reads as infinity: it is
+    # no figure a text states, and no interval can hold it
+    return [atom for atom in atoms if math.isfinite(atom.value)]
 
 
 def _finish(text: str, grp: _Group, value: float, is_frac: bool) -> _Atom:
     words = grp.words
-    kind = "frac" if is_frac else ("int" if value == int(value) else "dec")
+    kind = "frac" if is_frac else ("int" if math.isfinite(value) and value.is_integer() else "dec")
     if not grp.digits_only and not is_frac:
         kind = "word"
     atom = _Atom(grp.start, grp.end, value, kind, scaled=grp.scaled)
@@ -846,10 +850,6 @@ def _is_blocked(text: str, start: int, end: int) -> bool:
         if m.start() < end and start < m.end():
             return True
     return False
-
-
-def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
-    return any(s < end and start < e for s, e in spans)
 
 
 def _candidates(text: str) -> tuple[list[int], list[int]]:
@@ -1303,9 +1303,13 @@ def find_numbers(text: str) -> list[NumberSpan]:
     """All quantity phrases in `text`, non-overlapping, in order of position."""
     run_starts, vague_starts = _candidates(text)
     vague = _vague_spans(text, vague_starts)
+    # vague spans are sorted and disjoint: only the last one starting before an atom's
+    # end can overlap it, so one bisection per atom instead of a scan of them all
+    vague_starts_at = [v.start for v in vague]
     spans: list[_Span] = []
     for atom in _atoms(text, run_starts):
-        if vague and _overlaps([(v.start, v.end) for v in vague], atom.start, atom.end):
+        k = bisect_left(vague_starts_at, atom.end) - 1
+        if k >= 0 and vague[k].end > atom.start:
             continue
         span = _attach_units(text, atom)
         if span is not None:
@@ -1412,16 +1416,27 @@ _MAGNITUDE_BEFORE_RE = re.compile(r"\bmagnitude(?:\s+(?:of|at|was|is))?\s*$", re
 # "its licensed capacity of 50", "a death toll of 11": the noun before "of" is the kind
 _NOUN_OF_RE = re.compile(r"\b(capacity|toll)\s+of\s*$", re.IGNORECASE)
 _NOUN_OF_KIND = {"capacity": "capacity", "toll": "killed"}
-_MAGNITUDE_AFTER_RE = re.compile(r"\s*-?\s*magnitude\b", re.IGNORECASE)
+# one whitespace quantifier before the dash: "\s*-?\s*" backtracked over a long run of
+# spaces after a figure, quadratic in its length
+_MAGNITUDE_AFTER_RE = re.compile(r"\s*(?:-\s*)?magnitude\b", re.IGNORECASE)
 _SHOCK_RE = re.compile(r"\b(aftershock|(?:earth)?quake|tremor|temblor)s?\b", re.IGNORECASE)
 
 
-def _nearest_shock(text: str, span: NumberSpan) -> str | None:
+_Shock = tuple[int, int, str]  # start, end, "aftershock" | "quake"
+
+
+def _shocks(text: str) -> list[_Shock]:
+    return [
+        (m.start(), m.end(), "aftershock" if m.group(1).lower() == "aftershock" else "quake")
+        for m in _SHOCK_RE.finditer(text)
+    ]
+
+
+def _nearest_shock(shocks: Sequence[_Shock], span: NumberSpan) -> str | None:
     """ "aftershock" or "quake": whichever the sentence names closest to the figure."""
     best: tuple[int, str] | None = None
-    for m in _SHOCK_RE.finditer(text):
-        distance = m.start() - span.end if m.start() >= span.end else span.start - m.end()
-        word = "aftershock" if m.group(1).lower() == "aftershock" else "quake"
+    for start, end, word in shocks:
+        distance = start - span.end if start >= span.end else span.start - end
         if best is None or distance < best[0]:
             best = (distance, word)
     return None if best is None else best[1]
@@ -1475,7 +1490,9 @@ def noun_kind(noun: str) -> str:
     return _kind_from_words(None, noun, "") or noun.lower()
 
 
-def _own_kind(text: str, span: NumberSpan) -> tuple[str | None, str | None]:
+def _own_kind(
+    text: str, span: NumberSpan, shocks: Sequence[_Shock] | None = None
+) -> tuple[str | None, str | None]:
     if span.unit == "%":
         return "percent", None
     if span.unit is not None and span.unit not in ("fraction",):
@@ -1504,7 +1521,8 @@ def _own_kind(text: str, span: NumberSpan) -> tuple[str | None, str | None]:
         return _NOUN_OF_KIND[noun_of.group(1).lower()], counted
     if _MAGNITUDE_BEFORE_RE.search(before) or _MAGNITUDE_AFTER_RE.match(text, span.end):
         # an aftershock's magnitude is not the quake's: it must never conflict with it
-        if _nearest_shock(text, span) == "aftershock":
+        found = _shocks(text) if shocks is None else shocks
+        if _nearest_shock(found, span) == "aftershock":
             return "aftershock magnitude", "aftershock"
         return "magnitude", "magnitude"
     m = _NUMBER_OF_RE.search(before)
@@ -1555,20 +1573,51 @@ def quantity_kind(text: str, span: NumberSpan) -> tuple[str | None, str | None]:
     Inheritance rule: a figure with no noun of its own ("and 2,700 had been injured", "U.S.
     estimates were lower at around 1,200") takes `counted` from the nearest earlier figure in
     the same text, and also its `kind` when it has no verb of its own either.
+
+    For every figure of a text at once, `quantity_kinds` does the same in one pass.
     """
-    kind, counted = _own_kind(text, span)
-    if counted is not None or kind in ("money", "percent"):
-        return kind, counted
-    earlier = [
-        s
-        for s in find_numbers(text[: span.start])
-        if s.end <= span.start
-        and (s.unit == span.unit or (s.unit is None and span.unit == "fraction"))
-    ]
-    if not earlier:
-        return kind, counted
-    prev_kind, prev_counted = quantity_kind(text, earlier[-1])
-    if prev_kind == "magnitude" and kind is not None:
-        # "the toll from the magnitude 6.2 quake stood at 17": a magnitude counts nothing
-        return kind, counted
-    return (kind or prev_kind), prev_counted
+    earlier = [s for s in find_numbers(text[: span.start]) if s.end <= span.start]
+    return quantity_kinds(text, [*earlier, span])[-1]
+
+
+def quantity_kinds(text: str, spans: Sequence[NumberSpan]) -> list[tuple[str | None, str | None]]:
+    """`quantity_kind` of each of `spans`, the figures of `text` in order (as `find_numbers`
+    gives them): each figure inherits from the nearest earlier one of `spans`.
+
+    One pass, each figure's own reading done once: a sentence of hundreds of figures
+    ("1, 2, 3, ... and 500 people") chains every figure back to the first, which read
+    figure by figure (a parse of the text before it, then of the text before that ...)
+    costs the cube of their number.
+    """
+    shocks = _shocks(text) if _MAGNITUDE_GATE in text.lower() else []
+    out: list[tuple[str | None, str | None]] = []
+    # per unit, indices of the figures read so far: the inheritance source is the last
+    # one of the figure's unit (a fraction may also inherit from a bare count)
+    by_unit: dict[str | None, list[int]] = {}
+    for i, span in enumerate(spans):
+        kind, counted = _own_kind(text, span, shocks)
+        result = (kind, counted)
+        if counted is None and kind not in ("money", "percent"):
+            j = _earlier(spans, by_unit.get(span.unit, []), span.start)
+            if span.unit == "fraction":
+                j = max(j, _earlier(spans, by_unit.get(None, []), span.start))
+            if j >= 0:
+                prev_kind, prev_counted = out[j]
+                # "the toll from the magnitude 6.2 quake stood at 17": a magnitude counts
+                # nothing
+                if not (prev_kind == "magnitude" and kind is not None):
+                    result = (kind or prev_kind, prev_counted)
+        out.append(result)
+        by_unit.setdefault(span.unit, []).append(i)
+    return out
+
+
+_MAGNITUDE_GATE = "magnitude"
+
+
+def _earlier(spans: Sequence[NumberSpan], indices: list[int], start: int) -> int:
+    """The last of `indices` whose figure ends by `start`, -1 if none (figures in order)."""
+    for j in reversed(indices):
+        if spans[j].end <= start:
+            return j
+    return -1

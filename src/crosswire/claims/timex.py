@@ -26,6 +26,9 @@ Conventions (TimeML / TIMEX3, as the TempEval-3 gold uses them):
   A range "between January and February" has value "2025-01/2025-02" (ISO 8601 interval).
   Durations anchored at the reference ("the past decade", "the last three years") get the
   interval ending on the reference date; other durations, sets and vague refs get None.
+- The calendar is years 1 to 9999 (what `datetime.date` holds): an expression whose date
+  falls outside it ("yesterday" on 0001-01-01, "next week" on 9999-12-31, "3000 days from
+  now") keeps its span and type, with value None and no interval.
 """
 
 from __future__ import annotations
@@ -151,6 +154,9 @@ _VALUE_RE = re.compile(
     r"|Q(?P<q>[1-4])|H(?P<h>[12])|(?P<s>SP|SU|FA|WI)))?$"
 )
 _DECADE_RE = re.compile(r"^(\d{3})$")
+# the calendar Python's dates (and ISO 8601 without extension) can write: year 1 to 9999;
+# "0000" or the first decade would name a year 0 no date can hold
+_MIN_YEAR = 1
 _CENTURY_RE = re.compile(r"^(\d{2})$")
 
 
@@ -166,12 +172,14 @@ def value_interval(value: str | None) -> tuple[str, str] | None:
     if m is None:
         if (dm := _DECADE_RE.match(value)) is not None:
             y = int(dm.group(1)) * 10
-            return (f"{y:04d}-01-01", f"{y + 9:04d}-12-31")
+            return (f"{y:04d}-01-01", f"{y + 9:04d}-12-31") if y >= _MIN_YEAR else None
         if (cm := _CENTURY_RE.match(value)) is not None:
             y = int(cm.group(1)) * 100
-            return (f"{y:04d}-01-01", f"{y + 99:04d}-12-31")
+            return (f"{y:04d}-01-01", f"{y + 99:04d}-12-31") if y >= _MIN_YEAR else None
         return None
     y = int(m["y"])
+    if y < _MIN_YEAR:
+        return None
     try:
         if m["d"]:
             d = date(y, int(m["m"]), int(m["d"]))
@@ -194,7 +202,8 @@ def value_interval(value: str | None) -> tuple[str, str] | None:
             sm = _SEASON_START[m["s"]]
             ey, em = _add_months(y, sm, 2)
             return (_iso(date(y, sm, 1)), _iso(_month_end(ey, em)))
-    except ValueError:
+    except (ValueError, OverflowError):
+        # off the calendar: week 52 of 9999 ends in the year 10000, winter 9999 too
         return None
     return (f"{y:04d}-01-01", f"{y:04d}-12-31")
 
@@ -302,6 +311,16 @@ def _duration(n: int | None, unit: str) -> str:
     return f"PT{q}{des}" if timed else f"P{q}{des}"
 
 
+def _decade(n: int) -> str | None:
+    """The TIMEX3 value of the n-th decade ("199" for the 1990s); None off the calendar,
+    where a fourth digit would read as a year ("1000" after 9990-9999)."""
+    return f"{n:03d}" if 0 <= n <= 999 else None
+
+
+def _century(n: int) -> str | None:
+    return f"{n:02d}" if 0 <= n <= 99 else None
+
+
 def _shift(ref: date, unit: str, n: int) -> str | None:
     """Value of the calendar unit containing `ref` moved by n units."""
     u = _unit_key(unit)
@@ -321,9 +340,9 @@ def _shift(ref: date, unit: str, n: int) -> str | None:
     if u == "year":
         return f"{ref.year + n:04d}"
     if u == "decade":
-        return f"{ref.year // 10 + n:03d}"
+        return _decade(ref.year // 10 + n)
     if u in ("century", "centurie"):
-        return f"{ref.year // 100 + n:02d}"
+        return _century(ref.year // 100 + n)
     return None
 
 
@@ -343,7 +362,7 @@ def _ago_value(ref: date, unit: str, n: int) -> str | None:
     if u == "quarter":
         return _shift(ref, "quarter", -n)
     if u in ("century", "centurie"):
-        return f"{ref.year // 100 - n:02d}"
+        return _century(ref.year // 100 - n)
     if u in ("hour", "minute", "second"):
         return _iso(ref)
     return None
@@ -634,7 +653,7 @@ def _h_century(m: re.Match[str], ref: date | None, text: str, start: int) -> _No
     if ref is None:
         return ("DATE", None, None)
     n = {"this": 0, "last": -1, "next": 1}[m["rel"].lower()]
-    return ("DATE", f"{ref.year // 100 + n:02d}", None)
+    return ("DATE", _century(ref.year // 100 + n), None)
 
 
 def _h_season(m: re.Match[str], ref: date | None, text: str, start: int) -> _Norm | None:
@@ -1029,7 +1048,7 @@ def find_times(text: str, reference: datetime | None) -> list[TimeSpan]:
                 e -= 1
             if e <= s:
                 continue
-            norm = _dispatch(handler, m, ref, text, s)
+            norm = _resolve(handler, m, ref, text, s)
             if norm is not None:
                 candidates.append((s, e, norm))
     candidates.sort(key=lambda c: (c[0] - c[1], c[0]))
@@ -1041,11 +1060,49 @@ def find_times(text: str, reference: datetime | None) -> list[TimeSpan]:
         occupied[s:e] = b"\x01" * (e - s)
         taken.append((s, e, norm))
     taken.sort(key=lambda c: c[0])
-    spans = [
-        TimeSpan(s, e, text[s:e], t, v, iv if iv is not None else _interval_for(t, v))
-        for s, e, (t, v, iv) in taken
-    ]
+    spans = [TimeSpan(s, e, text[s:e], *_checked(t, v, iv)) for s, e, (t, v, iv) in taken]
     return _merge_ranges(text, spans)
+
+
+def _resolve(
+    handler: _Handler, m: re.Match[str], ref: date | None, text: str, start: int
+) -> _Norm | None:
+    """The handler's reading; unresolved (value None) when its date arithmetic runs off the
+    calendar ("yesterday" on 0001-01-01, "next week" on 9999-12-31, "10000 years ago"):
+    the expression is still a time expression, only its date cannot be written."""
+    try:
+        return _dispatch(handler, m, ref, text, start)
+    except (OverflowError, ValueError):
+        pass
+    try:
+        # without a reference a handler only names the expression's type
+        norm = _dispatch(handler, m, None, text, start)
+    except (OverflowError, ValueError):
+        return None
+    return None if norm is None else (norm[0], None, None)
+
+
+# a value whose year the calendar cannot hold: "-001", "10000", "0000-12", the decade
+# "000" and the century "00" (both hold the year 0), "-1" (a century before that)
+_OFF_CALENDAR = re.compile(r"^(?:-|\d{5}|0000(?!\d)|000$|00$)")
+
+
+def _checked(
+    t: TimexType, value: str | None, interval: tuple[str, str] | None
+) -> tuple[TimexType, str | None, tuple[str, str] | None]:
+    """(type, value, interval) with a value off the calendar unresolved and an interval
+    kept only when both its ends are dates (downstream reads them with `fromisoformat`)."""
+    if value is not None and _OFF_CALENDAR.match(value):
+        return (t, None, None)
+    if interval is None:
+        interval = _interval_for(t, value)
+    if interval is not None:
+        try:
+            date.fromisoformat(interval[0])
+            date.fromisoformat(interval[1])
+        except ValueError:
+            return (t, value, None)
+    return (t, value, interval)
 
 
 def _dispatch(

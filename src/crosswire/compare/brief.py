@@ -51,12 +51,18 @@ def build_brief(
         """Add the best sentence for `facet` whose origins are not all in `exclude`."""
         best: tuple[tuple[bool, int, bool, bool, float, int], tuple[str, str]] | None = None
         superseded = {r.old_claim for r in facet.revisions}
+        members = set(facet.claims)
+        # the claims of one sentence share what it covers: a sentence of a thousand
+        # claimants is looked at once, not once per claim
+        covering: dict[tuple[str, str], set[str]] = {}
         for claim_id in facet.claims:
             claim = by_id.get(claim_id)
             if claim is None or claim.text in used:
                 continue
             key = _sentence_key(claim)
-            covered = {origin_of.get(c, "") for c in sentences[key] if c in facet.claims}
+            if key not in covering:
+                covering[key] = {origin_of.get(c, "") for c in sentences[key] if c in members}
+            covered = covering[key]
             if exclude and covered <= exclude:
                 continue
             instant = published_instant(claim.published)
@@ -75,7 +81,7 @@ def build_brief(
         key = best[1]
         used.add(key[1])
         brief.append(BriefSentence(text=key[1], claims=list(sentences[key])))
-        return {origin_of.get(c, "") for c in sentences[key] if c in facet.claims}
+        return covering[key]
 
     for _, facet in ranked:
         if len(brief) >= MAX_SENTENCES:

@@ -51,16 +51,32 @@ least 12 hours later that moved the way a tally moves (up; the missing down) unl
 sentence sets itself against another figure ("far more than"); a facet whose values were
 superseded that way, with nothing current conflicting, is agreed. Syndicated copies (`copy_of`)
 are grouped through their original and never counted as an origin of their own.
+
+Work, for stories of thousands of figures: a figure is compared only with the facets of
+its kind family, and a dated one only with those whose members' times come within
+DAY_SLACK of its own (found by week; facets spanning more than WIDE_FACET_DAYS always);
+a facet's members are kept as what the joining tests read (distinct time-and-subject
+pairs, sorted value intervals, governing words), so testing a facet does not cost its
+size. A status is found from each origin's extreme values, tallies superseded by one
+sweep over time, event claims are compared only with facets a prefix filter says they
+can reach EVENT_JACCARD with, and past EVENT_MEMBERS_EXACT members a facet's distinct
+token sets are weighted by count (which can differ from the member-by-member average
+only by float rounding). Otherwise results are those of testing every pair; what is
+left is a figure against each facet of its family it may join in time.
 """
 
 from __future__ import annotations
 
+import math
 import re
+from bisect import bisect_left, bisect_right, insort
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from fractions import Fraction
 from itertools import pairwise
+from typing import TypeVar
 
 from crosswire.model import (
     Claim,
@@ -72,6 +88,8 @@ from crosswire.model import (
     Revision,
     published_instant,
 )
+
+_T = TypeVar("_T")
 
 APPROX_TOLERANCE = 0.08  # half-width of an approximate value, relative
 EVENT_JACCARD = 0.3
@@ -369,6 +387,10 @@ class FacetBuild:
     delta: bool = False
     tokens: list[frozenset[str]] = field(default_factory=list)  # event facets
     facet: Facet | None = None
+    # the infos `add` has seen, and how many of `infos` that was: a facet of thousands of
+    # figures is not scanned for each one it takes
+    _held: set[int] = field(default_factory=set, repr=False, compare=False)
+    _synced: int = field(default=0, repr=False, compare=False)
 
     @property
     def first_index(self) -> int:
@@ -377,8 +399,12 @@ class FacetBuild:
     def add(self, mention: Mention) -> None:
         """Take a figure, and its claim unless the facet holds it already."""
         self.mentions.append(mention)
-        if all(i is not mention.info for i in self.infos):
+        if self._synced != len(self.infos):  # infos were changed without `add`
+            self._held = {id(i) for i in self.infos}
+        if id(mention.info) not in self._held:
+            self._held.add(id(mention.info))
             self.infos.append(mention.info)
+        self._synced = len(self.infos)
 
 
 def claim_infos(claims: Sequence[Claim]) -> list[ClaimInfo]:
@@ -392,6 +418,9 @@ def claim_infos(claims: Sequence[Claim]) -> list[ClaimInfo]:
             seen.add(claim.id)
         return claim
 
+    # claims of one sentence (one per claimant) share its text: read each text once, or a
+    # sentence of a thousand claimants is searched a thousand times
+    update = _per_text(lambda text: bool(_UPDATE_RE.search(text)))
     infos = []
     for index, claim in enumerate(claims):
         root = root_of(claim)
@@ -404,10 +433,22 @@ def claim_infos(claims: Sequence[Claim]) -> list[ClaimInfo]:
                 origin=origin,
                 outlet=claim.outlet,
                 instant=published_instant(claim.published),
-                update=bool(_UPDATE_RE.search(claim.text)),
+                update=update(claim.text),
             )
         )
     return infos
+
+
+def _per_text(read: Callable[[str], _T]) -> Callable[[str], _T]:
+    """`read` remembered per text for one grouping."""
+    seen: dict[str, _T] = {}
+
+    def cached(text: str) -> _T:
+        if text not in seen:
+            seen[text] = read(text)
+        return seen[text]
+
+    return cached
 
 
 def family_of(quantity: Quantity) -> tuple[str, str] | None:
@@ -524,9 +565,47 @@ def _time(claim: Claim) -> tuple[date, date] | None:
 def _offset(claim: Claim, quantity: Quantity) -> int:
     """Where the figure starts in the claim text, -1 when it cannot be found."""
     offset = quantity.start - claim.start
-    if not 0 <= offset <= len(claim.text) or claim.text[offset:].find(quantity.text) != 0:
+    if not 0 <= offset <= len(claim.text) or not claim.text.startswith(quantity.text, offset):
         offset = claim.text.find(quantity.text)
     return offset
+
+
+# The words around a figure are read from a window that grows until it holds what is
+# asked for, never from the whole sentence: a sentence of a thousand figures would be
+# read a thousand times. `_WORD_RE` looks neither behind nor ahead, so a window gives the
+# words the whole text gives, but for the one it cuts at its edge.
+_WORDS_WINDOW = 256
+_SENTENCE_STOP_RE = re.compile(r"[.;]")
+
+
+def _words_before(text: str, end: int, n: int, stop: re.Pattern[str] | None = None) -> list[str]:
+    """The last `n` words of text[s:end], s just after the last `stop` match (a single
+    character) before `end`, else 0."""
+    width = _WORDS_WINDOW
+    while True:
+        lo = max(0, end - width)
+        start = lo
+        if stop is not None:
+            for match in stop.finditer(text, lo, end):
+                start = match.end()
+        words = _WORD_RE.findall(text, start, end)
+        if start > lo or lo == 0 or len(words) > n:
+            return words[-n:]
+        width *= 4
+
+
+def _words_after(text: str, start: int, stop: re.Pattern[str], n: int) -> list[str]:
+    """The first `n` words of text[start:e], e the first `stop` match (a single character)
+    at or after `start`, else the end."""
+    width = _WORDS_WINDOW
+    while True:
+        hi = min(len(text), start + width)
+        found = stop.search(text, start, hi)
+        end = found.start() if found is not None else hi
+        words = _WORD_RE.findall(text, start, end)
+        if found is not None or hi == len(text) or len(words) > n:
+            return words[:n]
+        width *= 4
 
 
 def _is_delta(claim: Claim, quantity: Quantity) -> bool:
@@ -556,9 +635,9 @@ def _event_kind(claim: Claim, quantity: Quantity) -> str | None:
     if offset < 0:
         return None
     own = set(_own_words(quantity)) & _EVENT_PLACES
-    before = _WORD_RE.findall(claim.text[:offset])[-EVENT_WINDOW_BEFORE:]
-    after_text = re.split(r"[.;]", claim.text[offset + len(quantity.text) :], maxsplit=1)[0]
-    after = _WORD_RE.findall(after_text)[:EVENT_WINDOW_AFTER]
+    before = _words_before(claim.text, offset, EVENT_WINDOW_BEFORE)
+    end = offset + len(quantity.text)
+    after = _words_after(claim.text, end, _SENTENCE_STOP_RE, EVENT_WINDOW_AFTER)
     # the verb right before the figure governs it ("was carrying more than 80 people,
     # well above its licensed capacity"); words after it only when none does
     for window in (before, after):
@@ -594,10 +673,11 @@ def _governing(claim: Claim, quantity: Quantity) -> frozenset[str]:
                 break
         return out
 
-    head = _CLAUSE_BREAK_RE.split(claim.text[:offset])[-1]
-    tail = _CLAUSE_BREAK_RE.split(claim.text[offset + len(quantity.text) :], maxsplit=1)[0]
-    before = content(list(reversed(_WORD_RE.findall(head))), GOVERN_BEFORE)
-    after = content(_WORD_RE.findall(tail), GOVERN_AFTER)
+    head = _words_before(claim.text, offset, GOVERN_SPAN, _CLAUSE_BREAK_RE)
+    end = offset + len(quantity.text)
+    tail = _words_after(claim.text, end, _CLAUSE_BREAK_RE, GOVERN_SPAN)
+    before = content(list(reversed(head)), GOVERN_BEFORE)
+    after = content(tail, GOVERN_AFTER)
     return frozenset(before + after)
 
 
@@ -640,19 +720,24 @@ def _set_against(claim: Claim, mentions: list[Mention]) -> list[Mention]:
     """Drop a figure the sentence cites only to dispute it ("closer to 15 million zlotys
     than the 12 million the company has cited"): it is another origin's value, and the
     claimant's own figure measures the same thing, so it may join that value's facet."""
-    ordered = sorted(mentions, key=lambda m: _offset(claim, m.quantity))
+    offsets = {id(m): _offset(claim, m.quantity) for m in mentions}
+    ordered = sorted(mentions, key=lambda m: offsets[id(m)])
+    # each figure is set against the next comparable one: comparable figures (same kind and
+    # unit) are looked at kind by kind, not each against all the later ones
+    comparable: dict[tuple[str, str | None], list[Mention]] = defaultdict(list)
+    for m in ordered:
+        comparable[(m.subkind, m.unit)].append(m)
     dropped: set[int] = set()
-    for n, a in enumerate(ordered):
-        if id(a) in dropped:
-            continue
-        later = (m for m in ordered[n + 1 :] if id(m) not in dropped and _comparable(a, m))
-        b = next(later, None)
-        if b is None:
-            continue
-        start = _offset(claim, a.quantity) + len(a.quantity.text)
-        if _SET_AGAINST_RE.search(claim.text[start : _offset(claim, b.quantity)]):
-            a.disputes = b.quantity
-            dropped.add(id(b))
+    for group in comparable.values():
+        for a, b in pairwise(group):
+            # a figure dropped here was the one right after its disputer: everything after
+            # the current one is still in
+            if id(a) in dropped:
+                continue
+            start = offsets[id(a)] + len(a.quantity.text)
+            if _SET_AGAINST_RE.search(claim.text[start : offsets[id(b)]]):
+                a.disputes = b.quantity
+                dropped.add(id(b))
     return [m for m in ordered if id(m) not in dropped]
 
 
@@ -773,44 +858,231 @@ def _agreement(mention: Mention, members: Iterable[Mention]) -> int:
 # ---------------------------------------------------------------- grouping
 
 
+class Spans:
+    """Value intervals, answering "how many overlap this one?" (`_overlap`) by bisection:
+    an ordered interval misses [lo, hi] exactly when it starts after hi or ends before lo,
+    and both counts come from sorted ends. An interval with its low above its high
+    overlaps nothing; one with a NaN end is compared one by one, as `_overlap` would."""
+
+    __slots__ = ("highs", "lows", "nan", "pairs")
+
+    def __init__(self) -> None:
+        self.lows: list[float] = []
+        self.highs: list[float] = []
+        self.nan: list[tuple[float, float]] = []
+        self.pairs: list[tuple[float, float]] = []
+
+    def __len__(self) -> int:
+        return len(self.pairs)
+
+    def add(self, span: tuple[float, float]) -> None:
+        self.pairs.append(span)
+        if _has_nan(span):
+            self.nan.append(span)
+        elif span[0] <= span[1]:
+            insort(self.lows, span[0])
+            insort(self.highs, span[1])
+
+    def overlapping(self, span: tuple[float, float]) -> int:
+        if _has_nan(span):
+            return sum(_overlap(span, other) for other in self.pairs)
+        odd = sum(_overlap(span, other) for other in self.nan)
+        if span[0] > span[1]:
+            return odd
+        after = len(self.lows) - bisect_right(self.lows, span[1])
+        before = bisect_left(self.highs, span[0])
+        return len(self.lows) - after - before + odd
+
+
+def _has_nan(span: tuple[float, float]) -> bool:
+    return math.isnan(span[0]) or math.isnan(span[1])
+
+
+@dataclass(slots=True)
+class _Joined:
+    """What a facet's members say, reduced to what deciding whether a figure joins reads:
+    the distinct (time, head, qualifiers) they carry, the values of each kind, the
+    governing words, each article's values, the origins. The tests against "every
+    member" are then tests against these, so a facet of thousands of figures costs each
+    new figure about as much as a small one."""
+
+    first: int
+    subjects: dict[tuple[tuple[date, date] | None, str, frozenset[str]], None] = field(
+        default_factory=dict
+    )
+    values: dict[tuple[str, str | None], Spans] = field(default_factory=dict)
+    context: set[str] = field(default_factory=set)
+    # (article, subkind, unit) -> distinct (claim, value key, interval, disputed interval)
+    own: dict[
+        tuple[str, str, str | None],
+        dict[
+            tuple[
+                str,
+                tuple[float | None, float | None, bool],
+                tuple[float, float],
+                tuple[float, float] | None,
+            ],
+            None,
+        ],
+    ] = field(default_factory=dict)
+    origins: set[str] = field(default_factory=set)
+
+    def take(self, mention: Mention) -> None:
+        self.first = min(self.first, mention.info.index)
+        self.subjects[(mention.time, mention.head, mention.qualifiers)] = None
+        key = (mention.subkind, mention.unit)
+        self.values.setdefault(key, Spans()).add(interval(mention.quantity))
+        self.context |= mention.context
+        claim = mention.info.claim
+        disputed = interval(mention.disputes) if mention.disputes is not None else None
+        self.own.setdefault((claim.article, *key), {})[
+            (claim.id, _value_key(mention), interval(mention.quantity), disputed)
+        ] = None
+        self.origins.add(mention.info.origin)
+
+    def fits(self, mention: Mention) -> bool:
+        """Time and subject compatible with every member, and the context rule."""
+        for time, head, qualifiers in self.subjects:
+            if not time_compatible(mention.time, time):
+                return False
+            if not _heads_compatible(mention.head, mention.qualifiers, head, qualifiers):
+                return False
+        return self._context_compatible(mention)
+
+    def _context_compatible(self, mention: Mention) -> bool:
+        """`_context_compatible(mention, members)` on the summary."""
+        if mention.family in _SELF_DESCRIBING:
+            return True
+        span = interval(mention.quantity)
+        disputes = interval(mention.disputes) if mention.disputes is not None else None
+        claim = mention.info.claim
+        own = self.own.get((claim.article, mention.subkind, mention.unit), {})
+        key = _value_key(mention)
+        for claim_id, value, value_span, disputed in own:
+            if (
+                claim_id != claim.id
+                and value != key
+                and not (disputed is not None and _overlap(disputed, span))
+                and not (disputes is not None and _overlap(disputes, value_span))
+            ):
+                return False
+        if mention.context & self.context:
+            return True
+        values = self.values.get((mention.subkind, mention.unit))
+        if values is None:
+            return False
+        spans = [span] if disputes is None else [span, disputes]
+        return any(values.overlapping(s) > 0 for s in spans)
+
+    def agreement(self, mention: Mention) -> int:
+        """`_agreement(mention, members)` on the summary."""
+        values = self.values.get((mention.subkind, mention.unit))
+        if not values:
+            return 0
+        return 1 if values.overlapping(interval(mention.quantity)) > 0 else -1
+
+
+def _heads_compatible(
+    head_a: str, qualifiers_a: frozenset[str], head_b: str, qualifiers_b: frozenset[str]
+) -> bool:
+    heads = {head_a, head_b}
+    if len(heads) > 1 and "generic" not in heads and heads != {"people", "civilian"}:
+        return False
+    return not qualifiers_a or not qualifiers_b or bool(qualifiers_a & qualifiers_b)
+
+
+# A facet spanning more than this many days is looked at for every dated figure; the
+# others are found through the weeks their members' times (plus DAY_SLACK) reach
+WIDE_FACET_DAYS = 366
+
+
+class _Weeks:
+    """Dated facets of one family by week, so a dated figure is tested only against the
+    facets it could be time compatible with: its time must come within DAY_SLACK of every
+    member's, so in particular of the earliest start and the latest end (a chronology of
+    thousands of dated figures was each figure against every facet)."""
+
+    def __init__(self) -> None:
+        self.weeks: dict[int, set[int]] = defaultdict(set)
+        self.wide: set[int] = set()
+        self.spans: dict[int, tuple[int, int]] = {}
+
+    def add(self, facet: int, time: tuple[date, date]) -> None:
+        start, end = time[0].toordinal(), time[1].toordinal()
+        if start > end:
+            # a time ending before it starts fits by rules the span test does not know
+            self.wide.add(facet)
+            return
+        if facet in self.spans:
+            low, high = self.spans[facet]
+            start, end = min(start, low), max(end, high)
+        self.spans[facet] = (start, end)
+        if facet in self.wide:
+            return
+        if end - start > WIDE_FACET_DAYS:
+            self.wide.add(facet)
+            return
+        for week in range((start - DAY_SLACK) // 7, (end + DAY_SLACK) // 7 + 1):
+            self.weeks[week].add(facet)
+
+    def near(self, time: tuple[date, date]) -> list[int] | None:
+        """The facets `time` may fit, in the order they were made; None: look at all."""
+        start, end = time[0].toordinal(), time[1].toordinal()
+        if end - start > WIDE_FACET_DAYS or start > end:
+            return None
+        found = set(self.wide)
+        for week in range(start // 7, end // 7 + 1):
+            found |= self.weeks.get(week, set())
+        return sorted(found)
+
+
 def _group_mentions(mentions: list[Mention]) -> list[FacetBuild]:
     builds: list[FacetBuild] = []
-    by_key: dict[tuple[str, bool], list[FacetBuild]] = defaultdict(list)
+    by_key: dict[tuple[str, bool], list[tuple[FacetBuild, _Joined]]] = defaultdict(list)
+    weeks: dict[tuple[str, bool], _Weeks] = defaultdict(_Weeks)
+    # dated figures come first, so while they are placed every facet is dated and the
+    # week index sees them all; an undated figure may join any facet and looks at all
     order = sorted(
         mentions,
         key=lambda m: (m.time is None, not m.qualifiers, m.info.index, m.quantity.start),
     )
     for mention in order:
-        candidates = by_key[(mention.family, mention.delta)]
-        best: FacetBuild | None = None
+        key = (mention.family, mention.delta)
+        candidates = by_key[key]
+        near = weeks[key].near(mention.time) if mention.time is not None else None
+        best: int | None = None
         best_score: tuple[int, int, int] | None = None
-        for build in candidates:
-            members = build.mentions
-            if not all(
-                time_compatible(mention.time, m.time) and _subject_compatible(mention, m)
-                for m in members
-            ) or not _context_compatible(mention, members):
+        for n in range(len(candidates)) if near is None else near:
+            joined = candidates[n][1]
+            if not joined.fits(mention):
                 continue
-            score = (
-                _agreement(mention, members),
-                len({m.info.origin for m in members}),
-                -build.first_index,
-            )
+            score = (joined.agreement(mention), len(joined.origins), -joined.first)
             if best_score is None or score > best_score:
-                best, best_score = build, score
+                best, best_score = n, score
         if best is None:
-            best = FacetBuild(infos=[], family=mention.family, delta=mention.delta)
-            builds.append(best)
-            candidates.append(best)
-        best.add(mention)
+            best = len(candidates)
+            build = FacetBuild(infos=[], family=mention.family, delta=mention.delta)
+            builds.append(build)
+            candidates.append((build, _Joined(first=mention.info.index)))
+        build, joined = candidates[best]
+        build.add(mention)
+        joined.take(mention)
+        if mention.time is not None:
+            weeks[key].add(best, mention.time)
     return builds
 
 
 def event_tokens(info: ClaimInfo) -> frozenset[str]:
     """Content words (crudely stemmed) and entity ids of a claim, minus reporting verbs."""
-    tokens = {_stem(word) for word in _content_words(_WORD_RE.findall(info.claim.text))}
-    tokens.update(f"@{entity}" for entity in info.claim.entities)
-    return frozenset(tokens)
+    return _event_tokens(info, _event_words(info.claim.text))
+
+
+def _event_words(text: str) -> frozenset[str]:
+    return frozenset(_stem(word) for word in _content_words(_WORD_RE.findall(text)))
+
+
+def _event_tokens(info: ClaimInfo, words: frozenset[str]) -> frozenset[str]:
+    return words | {f"@{entity}" for entity in info.claim.entities}
 
 
 def _stem(word: str) -> str:
@@ -826,29 +1098,59 @@ def _jaccard(a: frozenset[str], b: frozenset[str]) -> tuple[float, int]:
     return (shared / union if union else 0.0, shared)
 
 
+# A claim can reach EVENT_JACCARD on average with a facet's claims only if it reaches it
+# with one of them, and two sets with Jaccard >= t share a token among the first
+# |x| - ceil(t |x|) + 1 of each when tokens are ranked alike (rarest first: prefix
+# filtering). So a claim is compared only with facets holding a claim whose first tokens
+# meet its own, not with every facet sharing a word such as the story's main entity,
+# which made a long story quadratic. The filter uses a threshold a little lower than
+# EVENT_JACCARD, so float rounding can only let more facets through, never fewer.
+_PREFIX_RATIO = Fraction(29, 100)
+# a facet compares a claim with each member; past this many members, with each distinct
+# token set once, weighted by how often it occurs (a long text repeating its sentences)
+EVENT_MEMBERS_EXACT = 200
+
+
+def _prefix_size(size: int) -> int:
+    return size - math.ceil(_PREFIX_RATIO * size) + 1
+
+
 def _group_events(infos: list[ClaimInfo]) -> list[FacetBuild]:
     builds: list[FacetBuild] = []
+    distinct: list[Counter[frozenset[str]]] = []
+    word_tokens = _per_text(_event_words)
+    token_sets = [_event_tokens(info, word_tokens(info.claim.text)) for info in infos]
+    frequency = Counter(t for tokens in token_sets for t in tokens)
+
+    def prefix(tokens: frozenset[str]) -> list[str]:
+        ranked = sorted(tokens, key=lambda t: (frequency[t], t))
+        return ranked[: _prefix_size(len(ranked))]
+
     postings: dict[str, set[int]] = defaultdict(set)
-    for info in infos:
-        tokens = event_tokens(info)
-        candidates = sorted({b for t in tokens for b in postings.get(t, ())})
+    for info, tokens in zip(infos, token_sets, strict=True):
+        head = prefix(tokens)
+        candidates = sorted({b for t in head for b in postings.get(t, ())})
         best, best_sim = -1, 0.0
         for b in candidates:
             build = builds[b]
-            sims = [_jaccard(tokens, other) for other in build.tokens]
-            mean = sum(s for s, _ in sims) / len(sims)
-            if (
-                mean >= EVENT_JACCARD
-                and max(n for _, n in sims) >= EVENT_MIN_SHARED
-                and mean > best_sim
-            ):
+            if len(build.tokens) <= EVENT_MEMBERS_EXACT:
+                sims = [_jaccard(tokens, other) for other in build.tokens]
+                mean = sum(s for s, _ in sims) / len(sims)
+                shared = max(n for _, n in sims)
+            else:
+                weighted = [(_jaccard(tokens, other), k) for other, k in distinct[b].items()]
+                mean = sum(s * k for (s, _), k in weighted) / len(build.tokens)
+                shared = max(n for (_, n), _ in weighted)
+            if mean >= EVENT_JACCARD and shared >= EVENT_MIN_SHARED and mean > best_sim:
                 best, best_sim = b, mean
         if best < 0:
             best = len(builds)
             builds.append(FacetBuild(infos=[]))
+            distinct.append(Counter())
         builds[best].infos.append(info)
         builds[best].tokens.append(tokens)
-        for token in tokens:
+        distinct[best][tokens] += 1
+        for token in head:
             postings[token].add(best)
     return builds
 
@@ -946,7 +1248,82 @@ def _current(mentions: list[Mention]) -> list[Mention]:
             and m.info.instant < updates[(m.subkind, m.unit)]
         )
     ]
-    return [m for m in kept if not any(_tally_update(m, later) for later in kept)]
+    superseded = _superseded_tallies(kept)
+    return [m for m in kept if id(m) not in superseded]
+
+
+_TALLY_GAP = timedelta(hours=TALLY_GAP_HOURS)
+
+
+class _Best:
+    """The largest value offered per origin, and the largest from an origin other than a
+    given one (kept as the best two origins)."""
+
+    __slots__ = ("by_origin", "top")
+
+    def __init__(self) -> None:
+        self.by_origin: dict[str, float] = {}
+        self.top: list[tuple[float, str]] = []
+
+    def offer(self, value: float, origin: str) -> None:
+        if origin in self.by_origin and value <= self.by_origin[origin]:
+            return
+        self.by_origin[origin] = value
+        top = [t for t in self.top if t[1] != origin]
+        top.append((value, origin))
+        top.sort(key=lambda t: t[0], reverse=True)
+        self.top = top[:2]
+
+    def other_than(self, origin: str) -> float | None:
+        return next((v for v, o in self.top if o != origin), None)
+
+    def pairs(self) -> list[tuple[float, str]]:
+        return self.top
+
+
+def _superseded_tallies(kept: list[Mention]) -> set[int]:
+    """Ids of the mentions some other one is a `_tally_update` of.
+
+    Per kind and unit, a sweep from the newest report back: the reports at least
+    TALLY_GAP_HOURS newer than the one at hand are offered to a `_Best` of their values
+    (the low end; for the missing, the negated high end: they move down), so each report
+    is checked against the best of another origin, not against every report."""
+    groups: dict[tuple[str, str | None], list[Mention]] = defaultdict(list)
+    for m in kept:
+        if m.subkind in _TALLIES and m.info.instant is not None:
+            groups[(m.subkind, m.unit)].append(m)
+    contrast = _per_text(lambda text: bool(_CONTRAST_RE.search(text)))
+    out: set[int] = set()
+    for (subkind, _), group in groups.items():
+
+        def moved(m: Mention, subkind: str = subkind) -> float:
+            low, high = interval(m.quantity)
+            return -high if subkind == "missing" else low
+
+        if any(math.isnan(moved(m)) for m in group):
+            out.update(id(m) for m in group if any(_tally_update(m, n) for n in group))
+            continue
+        news = sorted(
+            (m for m in group if not contrast(m.info.claim.text)),
+            key=lambda m: _instant(m),
+            reverse=True,
+        )
+        best = _Best()
+        k = 0
+        for old in sorted(group, key=lambda m: _instant(m), reverse=True):
+            while k < len(news) and _instant(news[k]) - _instant(old) >= _TALLY_GAP:
+                best.offer(moved(news[k]), news[k].info.origin)
+                k += 1
+            value = best.other_than(old.info.origin)
+            if value is not None and value >= moved(old):
+                out.add(id(old))
+    return out
+
+
+def _instant(m: Mention) -> datetime:
+    instant = m.info.instant
+    assert instant is not None
+    return instant
 
 
 def _tally_update(old: Mention, new: Mention) -> bool:
@@ -1026,13 +1403,84 @@ def _derived(current: list[Mention]) -> list[tuple[Derived, Mention]]:
 
 
 def judge(mentions: list[Mention], origins: set[str]) -> FacetStatus:
-    """Status of a quantity facet from its mentions and all its claims' origins."""
+    """Status of a quantity facet from its mentions and all its claims' origins.
+
+    Conflicting when some pair of current values of two origins is incompatible, agreed
+    when some pair agrees (or a tally was moved on), else complementary: which pairs
+    exist is found per unit and kind from the extremes of each origin's values and one
+    sweep, not by comparing every pair."""
     if len(origins) < 2:
         return "single-source"
     current = _current(mentions)
     # a tally some origin's later report moved on is an update both agree with
     agreed = len({m.info.origin for m in current}) < len({m.info.origin for m in mentions})
     current += [proxy for _, proxy in _derived(current)]
+    spans = [interval(m.quantity) for m in current]
+    if any(_has_nan(span) or span[0] > span[1] for span in spans):
+        return _judge_pairs(current, agreed)
+    by_kind: dict[tuple[str | None, str], list[tuple[Mention, tuple[float, float]]]]
+    by_kind = defaultdict(list)
+    for m, span in zip(current, spans, strict=True):
+        by_kind[(m.unit, m.subkind)].append((m, span))
+    for (unit, subkind), members in by_kind.items():
+        whole = [(m, span) for m, span in members if not m.partial]
+        parts = [(m, span) for m, span in members if m.partial]
+        # two values of one kind that do not overlap: one ends below where the other starts
+        if _exceeds(_lows(whole), _highs(whole)):
+            return "conflicting"
+        # a part above another origin's whole
+        if _exceeds(_lows(parts), _highs(whole)):
+            return "conflicting"
+        if subkind in ("killed", "injured"):
+            totals = by_kind.get((unit, "total"), [])
+            if _exceeds(_lows(members), _highs(totals)):
+                return "conflicting"
+        agreed = agreed or _any_overlap(whole)
+    return "agreed" if agreed else "complementary"
+
+
+_Valued = list[tuple[Mention, tuple[float, float]]]
+
+
+def _lows(members: _Valued) -> _Best:
+    best = _Best()
+    for m, span in members:
+        best.offer(span[0], m.info.origin)
+    return best
+
+
+def _highs(members: _Valued) -> _Best:
+    """The lowest high ends per origin, negated (a `_Best` keeps the largest)."""
+    best = _Best()
+    for m, span in members:
+        best.offer(-span[1], m.info.origin)
+    return best
+
+
+def _exceeds(lows: _Best, highs: _Best) -> bool:
+    """Whether some low end is above some high end of another origin. The best two
+    origins on each side decide it: if the top low and the bottom high are one origin's,
+    the pair needed uses the runner-up on one side."""
+    return any(
+        low > -neg_high and o1 != o2 for low, o1 in lows.pairs() for neg_high, o2 in highs.pairs()
+    )
+
+
+def _any_overlap(members: _Valued) -> bool:
+    """Whether two values of different origins overlap: in order of their low ends, a
+    value overlaps an earlier one exactly when that one's high end reaches its low end."""
+    highs = _Best()
+    for m, span in sorted(members, key=lambda item: item[1][0]):
+        high = highs.other_than(m.info.origin)
+        if high is not None and high >= span[0]:
+            return True
+        highs.offer(span[1], m.info.origin)
+    return False
+
+
+def _judge_pairs(current: list[Mention], agreed: bool) -> FacetStatus:
+    """`judge` pair by pair, for values whose ends are not in order (NaN, low above high),
+    where the extremes do not tell."""
     for i, a in enumerate(current):
         span_a = interval(a.quantity)
         for b in current[i + 1 :]:
@@ -1105,7 +1553,10 @@ def origins_of(infos: list[ClaimInfo]) -> list[Origin]:
                 label=first.claim.claimant_name or name.removeprefix("outlet:"),
             )
         )
-    out.sort(key=lambda o: next(i.time_key() for i in infos if i.claim.id == o.first_claim))
+    time_of: dict[str, tuple[int, float, int]] = {}
+    for info in infos:
+        time_of.setdefault(info.claim.id, info.time_key())
+    out.sort(key=lambda o: time_of[o.first_claim])
     return out
 
 
@@ -1220,11 +1671,18 @@ def build_facets(story_id: str, claims: Sequence[Claim]) -> list[FacetBuild]:
 def _figures(build: FacetBuild) -> dict[str, list[int]]:
     """Which of each claim's quantities the facet compares; copies mirror their original."""
     own: dict[str, set[int]] = defaultdict(set)
+    # where each quantity object sits in its claim, found once per claim, not per figure
+    positions: dict[str, dict[int, int]] = {}
     for mention in build.mentions:
-        quantities = mention.info.claim.quantities
-        index = next((k for k, q in enumerate(quantities) if q is mention.quantity), None)
+        claim = mention.info.claim
+        if claim.id not in positions:
+            at: dict[int, int] = {}
+            for k, q in enumerate(claim.quantities):
+                at.setdefault(id(q), k)
+            positions[claim.id] = at
+        index = positions[claim.id].get(id(mention.quantity))
         if index is not None:
-            own[mention.info.claim.id].add(index)
+            own[claim.id].add(index)
     by_id = {i.claim.id: i for i in build.infos}
     for info in build.infos:
         root = by_id.get(info.root)

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
-from crosswire.compare.facets import claims_agree
+from crosswire.compare.facets import Spans, family_of, interval, unit_of
 from crosswire.model import Article, Claim, Facet, OutletView, Story, outlet_of
 
 UNKNOWN_OUTLET = "unknown"
@@ -30,6 +30,43 @@ def article_outlet(article: Article | None) -> str:
 
 def claim_outlet(claim: Claim, articles: Mapping[str, Article]) -> str:
     return claim.outlet or article_outlet(articles.get(claim.article))
+
+
+def _unmatched(members: Sequence[Claim], articles: Mapping[str, Article]) -> list[Claim]:
+    """The claims of a facet no claim of another outlet matches: none repeats its origin
+    and none gives a compatible value of its kind (`claims_agree`).
+
+    Each figure is checked against the values of its kind from all outlets minus those of
+    its own outlet (counts of overlapping intervals), not against every other claim."""
+    outlets = [claim_outlet(claim, articles) for claim in members]
+    origin_outlets: dict[str | None, set[str]] = defaultdict(set)
+    values: dict[tuple[object, str | None], Spans] = defaultdict(Spans)
+    own_values: dict[tuple[object, str | None, str], Spans] = defaultdict(Spans)
+    for claim, outlet in zip(members, outlets, strict=True):
+        origin_outlets[claim.origin].add(outlet)
+        for q in claim.quantities:
+            family = family_of(q)
+            if family is not None:
+                values[(family, unit_of(q))].add(interval(q))
+                own_values[(family, unit_of(q), outlet)].add(interval(q))
+    out = []
+    for claim, outlet in zip(members, outlets, strict=True):
+        if origin_outlets[claim.origin] - {outlet}:
+            continue
+        agreeing = False
+        for q in claim.quantities:
+            family = family_of(q)
+            if family is None:
+                continue
+            span = interval(q)
+            key = (family, unit_of(q))
+            elsewhere = values[key].overlapping(span) - own_values[(*key, outlet)].overlapping(span)
+            if elsewhere > 0:
+                agreeing = True
+                break
+        if not agreeing:
+            out.append(claim)
+    return out
 
 
 def outlet_views(
@@ -61,14 +98,8 @@ def outlet_views(
             # compatible value or repeats the same origin: NIS's 300 dead is VOA's alone
             # even if AFP prints another casualty figure
             members = [claims[c] for c in facet.claims if c in claims]
-            for claim in members:
-                outlet = claim_outlet(claim, articles)
-                if not any(
-                    claim_outlet(other, articles) != outlet
-                    and (other.origin == claim.origin or claims_agree(claim, other))
-                    for other in members
-                ):
-                    exclusive[outlet].add(claim.id)
+            for claim in _unmatched(members, articles):
+                exclusive[claim_outlet(claim, articles)].add(claim.id)
     faceted = {c for facet in facets for c in facet.claims}
     for claim in story.claims:
         if claim.id not in faceted:  # a lone sentence no other claim lines up with
