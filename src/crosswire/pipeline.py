@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
-from crosswire.claims import extract_claims
+from crosswire.claims import ClaimsError, extract_claims
 from crosswire.clean import clean_documents
 from crosswire.compare import compare_stories, compare_story
 from crosswire.dedup import find_duplicates
@@ -142,7 +142,8 @@ def process_articles(
     if store is not None:
         stored_story_of = store.stories_of([a.id for a in articles])
         if stored_story_of:
-            members = store.story_members(list(stored_story_of.values()))
+            run_ids = {a.id for a in articles}
+            members = store.story_members(list(stored_story_of.values()), run_ids)
             joined = join_stored(stories, articles, stored_story_of, members)
             stories, articles, replaced = joined.stories, joined.articles, joined.replaced
     progress.advance(len(articles))
@@ -228,25 +229,16 @@ def _cluster(articles: list[Article]) -> tuple[list[Story], list[Article]]:
 
 
 def _claims(stories: list[Story], articles: list[Article], errors: list[InputError]) -> None:
-    """Claims for every story; a story the stage fails on is run without the articles
-    it fails on, which stay in the story with no claims of their own."""
-    try:
-        extract_claims(stories, articles)
-        return
-    except Exception:
-        pass
+    """Claims for every story; the stage itself leaves out an article it fails on (which
+    stays in its story with no claims of its own) and tells us, batching kept."""
     by_id = {a.id: a for a in articles}
-    for story in stories:
 
-        def run(part: list[Article], story: Story = story) -> Story:
-            trial = copy.deepcopy(story)
-            trial.articles = [a.id for a in part]
-            extract_claims([trial], part)
-            return trial
+    def report(error: ClaimsError) -> None:
+        article = by_id.get(error.article) if error.article else None
+        where = article.input if article is not None else f"story {error.story}"
+        errors.append(InputError(where, stage_error("claims", error.__cause__ or error)))
 
-        members = [by_id[i] for i in story.articles if i in by_id]
-        done = isolate("claims", members, run, _article_input, errors)
-        story.entities, story.claims = done.entities, done.claims
+    extract_claims(stories, articles, on_error=report)
 
 
 def _compare(

@@ -8,7 +8,7 @@ while `first_seen` keeps the time it first arrived.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict
 from datetime import UTC, datetime
@@ -159,13 +159,17 @@ class Store:
                 found.update({row.id: row.story for row in conn.execute(query)})
         return found
 
-    def story_members(self, story_ids: Sequence[str]) -> list[Article]:
-        """Every stored article of the given stories."""
-        found: list[Article] = []
+    def story_members(self, story_ids: Sequence[str], known: Collection[str] = ()) -> list[Article]:
+        """The stored articles of the given stories, but for the ids in KNOWN (a run
+        already holds those: re-analyzing a folder reads no stored text again)."""
+        ids: list[str] = []
         with self.engine.connect() as conn:
             for chunk in _chunks(sorted(set(story_ids)), 500):
-                query = select(articles).where(articles.c.story.in_(chunk))
-                found.extend(_row_article(row._mapping) for row in conn.execute(query))
+                query = select(articles.c.id).where(articles.c.story.in_(chunk))
+                ids.extend(i for i in conn.execute(query).scalars() if i not in known)
+        found: list[Article] = []
+        for id_chunk in _chunks(ids, 500):
+            found.extend(self.load_articles(id_chunk))
         return found
 
     def resolve_story(self, story_id: str) -> str | None:
