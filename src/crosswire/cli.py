@@ -33,6 +33,8 @@ app = typer.Typer(
 )
 eval_app = typer.Typer(help="Score a stage on gold data; the last output line is JSON.")
 app.add_typer(eval_app, name="eval")
+train_app = typer.Typer(help="Fit a learned component's weights on gold data.")
+app.add_typer(train_app, name="train")
 
 err = Console(stderr=True)
 out = Console(highlight=False, soft_wrap=True)
@@ -408,6 +410,14 @@ def eval_facets(
             help="Gold facets JSON beside its corpus, or a gold.json + articles.jsonl folder."
         ),
     ],
+    folds: Annotated[
+        int,
+        typer.Option(
+            help="Regroup figures by weights fitted on the other folds of events (for the"
+            " folder the shipped weights were fitted on); 0: the shipped weights.",
+            min=0,
+        ),
+    ] = 0,
 ) -> None:
     """Triangulation: pairwise F1 of facet grouping and status accuracy.
 
@@ -421,9 +431,38 @@ def eval_facets(
     if path.is_dir():
         if not is_figure_gold(path):
             _usage_error(f"{path} holds no gold.json and articles.jsonl")
-        _print_metrics(evaluate_figures(path, echo=_echo))
+        if folds == 1:
+            _usage_error("--folds needs 2 or more folds (or 0)")
+        _print_metrics(evaluate_figures(path, echo=_echo, folds=folds))
         return
+    if folds:
+        _usage_error("--folds needs a gold.json + articles.jsonl folder")
     _print_metrics(evaluate_facets(path, echo=_echo))
+
+
+@train_app.command("facets")
+def train_facets(
+    path: Annotated[Path, typer.Argument(help="A gold.json + articles.jsonl folder.")],
+    out: Annotated[
+        Path | None,
+        typer.Option(help="Where to write the weights; default: the shipped pair_model.json."),
+    ] = None,
+) -> None:
+    """Fit the pairwise same-measure weights on every event of a gold folder.
+
+    Score them on events they did not see with `crosswire eval facets DIR --folds 5`.
+    """
+    from crosswire.eval.figures import is_figure_gold
+    from crosswire.eval.pair_training import train
+
+    _require(path)
+    if not is_figure_gold(path):
+        _usage_error(f"{path} holds no gold.json and articles.jsonl")
+    if out is None:
+        out = Path(__file__).parent / "compare" / "pair_model.json"
+    model = train(path)
+    out.write_text(model.to_json(), encoding="utf-8")
+    _echo(f"wrote {out} ({model.trained_on})")
 
 
 def main() -> None:

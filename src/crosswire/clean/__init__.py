@@ -22,6 +22,7 @@ from crosswire.clean.chars import has_letters, one_line, scrub, scrub_html
 from crosswire.clean.html import HtmlExtract, extract_html
 from crosswire.clean.metadata import AGENCY_ALIASES, canonical_agency, normalise_datetime
 from crosswire.clean.text import Line, Segmented, segment
+from crosswire.clean.wires import trailer_credit
 from crosswire.model import Article, InputError, Provenance, RawDoc
 
 __all__ = [
@@ -276,7 +277,7 @@ def _offer_outlet(fields: _Fields, page: _Page, removed: list[str]) -> None:
 
 
 def _offer_original_source(fields: _Fields, page: _Page, body_lines: list[str]) -> None:
-    dateline = metadata.parse_dateline(body_lines[0])
+    dateline = metadata.read_dateline(body_lines[0])
     if dateline is not None and dateline.agency is not None:
         known = canonical_agency(dateline.agency)
         fields.offer(
@@ -296,6 +297,12 @@ def _offer_original_source(fields: _Fields, page: _Page, body_lines: list[str]) 
     author = page.extract.author if page.extract is not None else None
     if author:
         fields.offer("original_source", canonical_agency(author), "html-meta", 0.7, author)
+    # a wire's trailer ("Reporting by ...; Editing by ...") is its house style: it says
+    # whose copy this is when an outlet cut the dateline
+    trailers = [line.text for line in page.segmented.lines if line.reason == "trailer"]
+    trailer = trailer_credit(trailers)
+    if trailer is not None:
+        fields.offer("original_source", trailer.value, "trailer-line", 0.6, trailer.evidence)
     told = metadata.agency_told_in_body("\n".join(body_lines))
     if told is not None:
         fields.offer("original_source", told.value, "body-mention", 0.5, told.evidence)
@@ -348,7 +355,8 @@ def _offer_date(
 
 
 def _offer_dateline(fields: _Fields, first_line: str) -> None:
-    dateline = metadata.parse_dateline(first_line)
+    # a wire's lead without a place ("April 29 (UPI) --") credits the agency only
+    dateline = metadata.read_dateline(first_line)
     if dateline is not None:
         fields.offer("dateline", dateline.place, "dateline", 0.9, dateline.evidence.strip())
 

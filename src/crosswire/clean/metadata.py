@@ -46,6 +46,30 @@ AGENCY_ALIASES: dict[str, str] = {
     "voa": "Voice of America",
     "voice of america": "Voice of America",
     "voa news": "Voice of America",
+    "bloomberg": "Bloomberg",
+    "bloomberg news": "Bloomberg",
+    "ansa": "ANSA",
+    "pa": "PA Media",
+    "pa media": "PA Media",
+    "press association": "PA Media",
+    "the press association": "PA Media",
+    "aap": "AAP",
+    "australian associated press": "AAP",
+    "the canadian press": "Canadian Press",
+    "canadian press": "Canadian Press",
+    "tass": "TASS",
+    "interfax": "Interfax",
+    "ria novosti": "RIA Novosti",
+    "kcna": "KCNA",
+    "korean central news agency": "KCNA",
+    "jiji": "Jiji Press",
+    "jiji press": "Jiji Press",
+    "bernama": "Bernama",
+    "ians": "IANS",
+    "anadolu": "Anadolu",
+    "anadolu agency": "Anadolu",
+    "europa press": "Europa Press",
+    "irna": "IRNA",
 }
 
 _AGENCY_ALTERNATION = "|".join(
@@ -69,8 +93,17 @@ class Found:
 
 # --- datelines ---------------------------------------------------------------
 
-_DASH = r"(?:--|—|–|-|:)"
-_PLACE_WORD = r"[A-Z][A-Za-z.'’-]*"
+# ".-" is the Spanish agencies' dash ("Roma, 26 feb (EFE).-")
+_DASH = r"(?:--|—|–|-|:|\.-)"
+# after its capital a place word takes any letter ("Bogotá") and "/" for a double
+# dateline ("Bagdad/Washington (dpa) -")
+_PLACE_WORD = r"[A-Z][\w.'’/-]*"
+# "April 30", "Feb. 20", and day first as Romance-language wires write it ("26 de
+# febrero", "20 février", "5 ene"); a year may follow
+_DAY = (
+    r"(?:[A-Z][a-z]{2,8}\.?\s++\d{1,2}|\d{1,2}\s++(?:de\s++)?[^\W\d_]{3,10}\.?)"
+    r"(?:,\s*+\d{4})?"
+)
 # The whitespace runs are possessive (`\s*+`): each is followed by an optional part
 # that cannot start with a space, and backtracking into them made a line with a long
 # run of spaces after a capitalised word cost cubic time.
@@ -78,9 +111,13 @@ _DATELINE_RE = re.compile(
     rf"^(?P<place>{_PLACE_WORD}(?:\s++{_PLACE_WORD}){{0,3}}"
     rf"(?:,\s*+{_PLACE_WORD}(?:\s++{_PLACE_WORD}){{0,3}})?)"
     r"\s*+(?:\[(?P<country>[^\]\n]{2,30})\])?,?"
-    r"(?:\s*+(?P<day>[A-Z][a-z]{2,8}\.?\s++\d{1,2}))?"
+    rf"(?:\s*+(?P<day>{_DAY}))?"
     r"\s*+(?:\((?P<agency>[^()\n]{2,40})\))?"
     rf"\s*+{_DASH}\s+(?=\S)"
+)
+# a wire lead without a place: "April 29 (UPI) --", "(Bloomberg) --"
+_PLACELESS_DATELINE_RE = re.compile(
+    rf"^(?:(?P<day>{_DAY})\s*+)?\((?P<agency>[^()\n]{{2,40}})\)\s*+{_DASH}\s+(?=\S)"
 )
 # a dateline is a few words: matching on the head of a line keeps a 5 MB paragraph cheap
 _DATELINE_MAX_CHARS = 300
@@ -89,13 +126,13 @@ _CAPS_WORD_RE = re.compile(r"^[A-Z][A-Z.'’-]+$")
 
 @dataclass(frozen=True, slots=True)
 class Dateline:
-    place: str
+    place: str | None  # None for a wire's lead that names no place ("April 29 (UPI) --")
     agency: str | None
     evidence: str
 
 
 def parse_dateline(line: str) -> Dateline | None:
-    """The dateline that opens `line` ("SEOUL, South Korea (AFP) --"), or None.
+    """The dateline with a place that opens `line` ("SEOUL, South Korea (AFP) --"), or None.
 
     A dateline's place starts with a word in capitals unless an agency credit in
     parentheses follows it; that keeps "President Trump said: ..." from reading as one.
@@ -113,8 +150,23 @@ def parse_dateline(line: str) -> Dateline | None:
     return Dateline(place=place, agency=agency.strip() if agency else None, evidence=match.group(0))
 
 
+def read_dateline(line: str) -> Dateline | None:
+    """Any dateline that opens `line`: with a place, or a wire's lead without one.
+
+    A lead without a place ("April 29 (UPI) --") is only the agency's credit, so the
+    agency must be one the table knows: "(Tuesday) -" or "(in Rome) -" is not a dateline.
+    """
+    dateline = parse_dateline(line)
+    if dateline is not None:
+        return dateline
+    match = _PLACELESS_DATELINE_RE.match(line[:_DATELINE_MAX_CHARS])
+    if match is None or canonical_agency(match.group("agency")) is None:
+        return None
+    return Dateline(place=None, agency=match.group("agency").strip(), evidence=match.group(0))
+
+
 def starts_with_dateline(line: str) -> bool:
-    return parse_dateline(line) is not None
+    return read_dateline(line) is not None
 
 
 # --- agencies in the text ------------------------------------------------------

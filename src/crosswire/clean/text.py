@@ -22,11 +22,15 @@ from crosswire.clean.metadata import (
     parse_byline,
     starts_with_dateline,
 )
+from crosswire.clean.wires import is_photo_caption, read_trailer, split_glued_trailer
 
 # lines longer than this are paragraphs, whatever words they contain
 MAX_CLUTTER_CHARS = 300
 # the header (outlet, date, byline, title above the article) is at most this many lines
 MAX_HEADER_LINES = 5
+# a wire story's dateline opens the article within this many lines of the header; what
+# sits above it there (a photo caption, a gallery counter) is not the story
+MAX_LINES_BEFORE_DATELINE = 4
 # a header line is short; a longer one is the article's first paragraph
 MAX_HEADER_WORDS = 20
 # an outlet name written as a header line is a few capitalised words
@@ -160,7 +164,8 @@ def split_lines(text: str) -> list[str]:
     for raw in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         stripped = raw.strip()
         if stripped:
-            lines.extend(split_glued_label(stripped))
+            for piece in split_glued_label(stripped):
+                lines.extend(split_glued_trailer(piece))
     return lines
 
 
@@ -200,6 +205,10 @@ def clutter_reason(line: str) -> str | None:
     for trigger, pattern in _PROMO_RULES:
         if trigger in lowered and pattern.search(lowered):
             return "promo"
+    if read_trailer(line) is not None:
+        return "trailer"
+    if is_photo_caption(line):
+        return "caption"
     return None
 
 
@@ -227,6 +236,7 @@ def segment(text: str, *, titled: bool = False) -> Segmented:
     ]
     _mark_teasers(labelled, first_body=len(header_lines))
     _mark_link_lists(labelled)
+    _mark_lines_before_dateline(labelled, first_body=len(header_lines))
     return Segmented(labelled, header)
 
 
@@ -258,6 +268,9 @@ def _header_field(header: Header, line: str, *, titled: bool) -> str | None:
     if byline is not None and header.byline is None:
         header.byline = byline
         return "header-byline"
+    if is_photo_caption(line):
+        # a picture's caption above the story is never its title
+        return "caption"
     if titled:
         return None
     if _looks_like_outlet(line) and header.title is None:
@@ -318,3 +331,25 @@ def _mark_link_lists(lines: list[Line]) -> None:
             lines[index] = Line(line.text, "teaser")
         elif line.reason is None:
             in_list = False
+
+
+def _mark_lines_before_dateline(lines: list[Line], first_body: int) -> None:
+    """Label as captions the short lines between the header and a wire's dateline.
+
+    The dateline opens the wire's text, so a line above it that does not end as a
+    sentence is the page's, not the story's: a photo caption without a credit, "1 / 1
+    Back to Gallery". A paragraph above the dateline means the page is not laid out
+    that way (an editor's note, a lead the site wrote itself), and nothing is labelled.
+    """
+    end = min(len(lines), first_body + MAX_LINES_BEFORE_DATELINE + 1)
+    for index in range(first_body, end):
+        line = lines[index]
+        if line.reason is not None:
+            continue
+        if starts_with_dateline(line.text):
+            for before in range(first_body, index):
+                if lines[before].reason is None:
+                    lines[before] = Line(lines[before].text, "caption")
+            return
+        if is_paragraph(line.text):
+            return

@@ -15,17 +15,22 @@ from crosswire.compare.brief import build_brief
 from crosswire.compare.changes import changes_since
 from crosswire.compare.facets import build_facets
 from crosswire.compare.outlets import claim_outlet, outlet_views
+from crosswire.compare.pairs import PairModel
 from crosswire.model import Article, Facet, Story
 
 __all__ = ["changes_since", "compare_stories", "compare_story"]
 
 
 def compare_story(
-    story: Story, articles: Mapping[str, Article], since: datetime | None = None
+    story: Story,
+    articles: Mapping[str, Article],
+    since: datetime | None = None,
+    model: PairModel | None = None,
 ) -> None:
     """Fill `story.facets`, `story.brief` and `story.outlets` in place, and with
-    `since` also `story.changes` (from the same facet builds: no second grouping)."""
-    builds = build_facets(story.id, story.claims)
+    `since` also `story.changes` (from the same facet builds: no second grouping).
+    `model`: pairwise weights other than the shipped ones (cross-validation)."""
+    builds = build_facets(story.id, story.claims, model)
     facets: list[Facet] = [b.facet for b in builds if b.facet]
     story.facets = facets
     outlets = {c.id: claim_outlet(c, articles) for c in story.claims}

@@ -78,6 +78,7 @@ from fractions import Fraction
 from itertools import pairwise
 from typing import TypeVar
 
+from crosswire.compare import pairs
 from crosswire.model import (
     Claim,
     Derived,
@@ -88,6 +89,7 @@ from crosswire.model import (
     Revision,
     published_instant,
 )
+from crosswire.unionfind import UnionFind
 
 _T = TypeVar("_T")
 
@@ -332,6 +334,8 @@ def _stop_words() -> frozenset[str]:
 
 
 _STOP = _stop_words()
+# words that say nothing about what a figure measures
+_QUIET = _STOP | _REPORTING | frozenset(_TIME_WORDS)
 
 
 # ---------------------------------------------------------------- claims and mentions
@@ -386,6 +390,9 @@ class FacetBuild:
     family: str | None = None
     delta: bool = False
     tokens: list[frozenset[str]] = field(default_factory=list)  # event facets
+    # pairs of mentions (by id) the pairwise model itself finds the same measure: a
+    # conflict needs one such pair; None: every pair counts
+    linked: set[frozenset[int]] | None = None
     facet: Facet | None = None
     # the infos `add` has seen, and how many of `infos` that was: a facet of thousands of
     # figures is not scanned for each one it takes
@@ -682,24 +689,27 @@ def _governing(claim: Claim, quantity: Quantity) -> frozenset[str]:
 
 
 def mentions_of(info: ClaimInfo) -> list[Mention]:
+    """Every figure of a claim with a value; one that does not say what it counts has
+    family "" (the pairwise decision reads its words instead)."""
     out = []
     for quantity in info.claim.quantities:
-        fam = family_of(quantity)
-        if fam is None or quantity.background or (quantity.low is None and quantity.high is None):
+        if quantity.background or (quantity.low is None and quantity.high is None):
             continue
-        if fam[0] not in _CORE_FAMILIES and fam[0] not in _MEASURES.values():
+        fam = family_of(quantity)
+        if fam is None or (fam[0] not in _CORE_FAMILIES and fam[0] not in _MEASURES.values()):
             kind = _event_kind(info.claim, quantity)
             if kind in ("killed", "injured"):
                 fam = ("casualties", kind)
             elif kind is not None:
                 fam = (kind, kind)
+        family, subkind = fam if fam is not None else ("", "")
         head, qualifiers, text = _subject(quantity.subject)
         out.append(
             Mention(
                 info=info,
                 quantity=quantity,
-                family=fam[0],
-                subkind=fam[1],
+                family=family,
+                subkind=subkind,
                 unit=unit_of(quantity),
                 delta=_is_delta(info.claim, quantity),
                 head=head,
@@ -707,10 +717,10 @@ def mentions_of(info: ClaimInfo) -> list[Mention]:
                 qualifier_text=text,
                 time=_time(info.claim),
                 context=_governing(info.claim, quantity)
-                if fam[0] not in _SELF_DESCRIBING
+                if family not in _SELF_DESCRIBING
                 else frozenset(),
                 # a share is always "of" something: "30 percent of the shipyard" is whole
-                partial=fam[0] != "percent" and _is_partial(info.claim, quantity),
+                partial=family != "percent" and _is_partial(info.claim, quantity),
             )
         )
     return _set_against(info.claim, out)
@@ -798,7 +808,22 @@ def interval(quantity: Quantity) -> tuple[float, float]:
     if quantity.approximate and not (bounded and quantity.high != quantity.low):
         low -= abs(low) * APPROX_TOLERANCE if quantity.low is not None else 0.0
         high += abs(high) * APPROX_TOLERANCE if quantity.high is not None else 0.0
+    elif bounded and low == high:
+        low, high = low - _stated_precision(low), high + _stated_precision(high)
     return (low, high)
+
+
+def _stated_precision(value: float) -> float:
+    """How far a whole number ending in zeros may be from what it rounds: half a unit of
+    its last significant digit, no more than "about" allows ("$700 billion" covers
+    $716 billion; "50,000" does not cover 55,000). 0 for any other number."""
+    if not math.isfinite(value) or not float(value).is_integer() or value == 0 or abs(value) > 1e18:
+        return 0.0
+    whole, unit = int(abs(value)), 1
+    while whole % 10 == 0:
+        whole //= 10
+        unit *= 10
+    return min(unit / 2, abs(value) * APPROX_TOLERANCE) if unit > 1 else 0.0
 
 
 def _overlap(a: tuple[float, float], b: tuple[float, float]) -> bool:
@@ -1173,7 +1198,124 @@ def _split_casualties(builds: list[FacetBuild]) -> list[FacetBuild]:
     return out
 
 
-def group_claims(claims: Sequence[Claim]) -> list[FacetBuild]:
+def _side(mention: Mention, sentence: frozenset[str]) -> pairs.Side:
+    claim, quantity = mention.info.claim, mention.quantity
+    offset = _offset(claim, quantity)
+    near: frozenset[str] = frozenset()
+    names: frozenset[str] = frozenset()
+    verb = None
+    if offset >= 0:
+        end = offset + len(quantity.text)
+        near, names, verb = pairs.context_of(claim.text, offset, end, _QUIET)
+    own = _WORD_RE.findall(f"{quantity.subject or ''} {quantity.kind or ''}")
+    family = mention.subkind if mention.family == "casualties" else mention.family
+    return pairs.Side(
+        unit=mention.unit,
+        family=family or None,
+        noun=frozenset(pairs.content_stems(own, _QUIET)),
+        near=near,
+        names=names,
+        qualifiers=mention.qualifiers,
+        sentence=sentence,
+        verb=verb,
+        span=interval(quantity),
+        article=claim.article,
+        claim=claim.id,
+        origin=mention.info.origin,
+        time=mention.time,
+        delta=mention.delta,
+        partial=mention.partial,
+    )
+
+
+def sides_of(mentions: Sequence[Mention]) -> list[pairs.Side]:
+    """What the pairwise decision reads of each figure; each sentence read once."""
+    sentence = _per_text(_event_words)
+    return [_side(m, _event_tokens(m.info, sentence(m.info.claim.text))) for m in mentions]
+
+
+def _group_learned(mentions: list[Mention], model: pairs.PairModel | None) -> list[FacetBuild]:
+    labels, linked = pairs.cluster(sides_of(mentions), model)
+    groups: dict[int, list[Mention]] = defaultdict(list)
+    for mention, label in zip(mentions, labels, strict=True):
+        groups[label].append(mention)
+    evidence = {frozenset((id(mentions[a]), id(mentions[b]))) for a, b in linked}
+    builds = []
+    for members in groups.values():
+        families = Counter(m.family for m in members if m.family)
+        # a figure that says nothing of what it counts, alone, is not worth a facet
+        if not families and len({m.info.claim.id for m in members}) < 2:
+            continue
+        family = min(families, key=lambda f: (-families[f], f)) if families else ""
+        # one measure, one kind to judge by: "42 members" and "42 senators" are compared;
+        # deaths, injuries and their totals keep theirs (a part checks against its total)
+        kinds = Counter(m.subkind for m in members if m.subkind)
+        kind = min(kinds, key=lambda k: (-kinds[k], k)) if kinds else family or "figure"
+        build = FacetBuild(infos=[], family=family or _unit_family(members), delta=members[0].delta)
+        build.linked = evidence
+        for m in sorted(members, key=lambda m: (m.info.index, m.quantity.start)):
+            if m.family != "casualties":
+                m.subkind = kind
+            build.add(m)
+        builds.append(build)
+    return builds
+
+
+def _join_casualty_totals(builds: list[FacetBuild]) -> list[FacetBuild]:
+    """Deaths, injuries and combined totals ("killed or wounded", "casualties") of the
+    same people and time are one facet when some origin gives a total: the total is
+    checked against the sum of the parts (`_derived`), and against other totals. The
+    pairwise decision keeps those kinds apart, as it should everywhere else; this is
+    the one place a part and its whole are one measure."""
+    casualties = [n for n, b in enumerate(builds) if b.family == "casualties"]
+    totals = {n for n in casualties if any(m.subkind == "total" for m in builds[n].mentions)}
+    if not totals:
+        return builds
+    joined = UnionFind(len(builds))
+    claims_of = [{m.info.claim.id for m in b.mentions} for b in builds]
+    for n in sorted(totals):
+        held = set(claims_of[n])
+        # twice: a part from a sentence another joined part came from ("about 300 died
+        # and 2,700 were wounded") joins with it
+        for _ in range(2):
+            for k in casualties:
+                if k != n and (_same_people(builds[k], builds[n]) or claims_of[k] & held):
+                    joined.union(k, n)
+                    held |= claims_of[k]
+    out = []
+    for n, build in enumerate(builds):
+        root = joined.find(n)
+        if root == n:
+            out.append(build)
+            continue
+        whole = builds[root]
+        for m in build.mentions:
+            whole.add(m)
+        if whole.linked is not None and build.linked is not None:
+            whole.linked |= build.linked
+    return out
+
+
+def _same_people(part: FacetBuild, whole: FacetBuild) -> bool:
+    """Some part and total name the same people ("North Korean soldiers" / "North
+    Koreans"), or the measure decision links them, at compatible times."""
+    linked = whole.linked or set()
+    return any(
+        _subject_compatible(a, b)
+        and time_compatible(a.time, b.time)
+        and (bool(a.qualifiers & b.qualifiers) or frozenset((id(a), id(b))) in linked)
+        for a in part.mentions
+        for b in whole.mentions
+    )
+
+
+def _unit_family(members: Sequence[Mention]) -> str:
+    """A family for figures no kind describes: their unit's, else plain "figure"."""
+    units = Counter(m.unit for m in members if m.unit)
+    return min(units, key=lambda u: (-units[u], u)) if units else "figure"
+
+
+def group_claims(claims: Sequence[Claim], model: pairs.PairModel | None = None) -> list[FacetBuild]:
     """Facet builds in order of their first claim; copies sit in their original's facets."""
     infos = claim_infos(claims)
     roots = [i for i in infos if i.root == i.claim.id]
@@ -1191,7 +1333,7 @@ def group_claims(claims: Sequence[Claim]) -> list[FacetBuild]:
             with_figures.add(info.claim.id)
         else:
             events.append(info)
-    figure_builds = _split_casualties(_group_mentions(mentions))
+    figure_builds = _join_casualty_totals(_group_learned(mentions, model))
     # a claim whose figures line up with nobody's ("a 60-day state of emergency in five
     # provinces") may still assert what other outlets assert: it joins the event grouping
     shared = {i.claim.id for b in figure_builds if len(b.infos) > 1 for i in b.infos}
@@ -1402,7 +1544,40 @@ def _derived(current: list[Mention]) -> list[tuple[Derived, Mention]]:
     return out
 
 
-def judge(mentions: list[Mention], origins: set[str]) -> FacetStatus:
+def judge(
+    mentions: list[Mention], origins: set[str], linked: set[frozenset[int]] | None = None
+) -> FacetStatus:
+    """`judge_values`, and a conflict only on evidence: two incompatible current values
+    the pairwise model links directly (not only through the rest of their facet: when
+    the evidence is weak, it is not a conflict). Without that pair, agreed if two
+    origins' values agree, else complementary."""
+    status = judge_values(mentions, origins)
+    if status != "conflicting" or linked is None:
+        return status
+    current = _current(mentions)
+    # a derived total stands for its origin's parts, which the facet compares by rule
+    derived = [proxy for _, proxy in _derived(current)]
+    proxies = {id(proxy) for proxy in derived}
+    current = (current + derived)[:LINKED_MAX]
+    agreed = False
+    for i, a in enumerate(current):
+        span_a = interval(a.quantity)
+        for b in current[i + 1 :]:
+            if a.info.origin == b.info.origin or not _comparable(a, b):
+                continue
+            if _overlap(span_a, interval(b.quantity)):
+                agreed = True
+            elif not (a.partial or b.partial) and (
+                id(a) in proxies or id(b) in proxies or frozenset((id(a), id(b))) in linked
+            ):
+                return "conflicting"
+    return "agreed" if agreed else "complementary"
+
+
+LINKED_MAX = 300  # current values checked pair by pair for a linked conflict
+
+
+def judge_values(mentions: list[Mention], origins: set[str]) -> FacetStatus:
     """Status of a quantity facet from its mentions and all its claims' origins.
 
     Conflicting when some pair of current values of two origins is incompatible, agreed
@@ -1567,7 +1742,7 @@ def status_of(build: FacetBuild, keep: set[str] | None = None) -> FacetStatus:
     if build.family is None:
         return "single-source" if len(origins) < 2 else "agreed"
     mentions = [m for m in build.mentions if keep is None or m.info.claim.id in keep]
-    return judge(mentions, origins)
+    return judge(mentions, origins, build.linked)
 
 
 # ---------------------------------------------------------------- labels
@@ -1646,11 +1821,13 @@ def label_builds(builds: list[FacetBuild]) -> list[str]:
     return labels
 
 
-def build_facets(story_id: str, claims: Sequence[Claim]) -> list[FacetBuild]:
+def build_facets(
+    story_id: str, claims: Sequence[Claim], model: pairs.PairModel | None = None
+) -> list[FacetBuild]:
     """Group, judge and label; each build's `facet` is set, ids `<story>-f<n>` from 1."""
     # a lone event sentence is a claim, not a facet: nothing lines up with it (it still
     # shows as its outlet's exclusive); a lone figure is kept, it is comparable later
-    builds = [b for b in group_claims(claims) if b.family is not None or len(b.infos) > 1]
+    builds = [b for b in group_claims(claims, model) if b.family is not None or len(b.infos) > 1]
     for n, (build, label) in enumerate(zip(builds, label_builds(builds), strict=True), 1):
         current = _current(build.mentions) if build.family is not None else []
         build.facet = Facet(

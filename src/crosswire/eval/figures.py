@@ -68,8 +68,14 @@ def is_figure_gold(path: Path) -> bool:
     return path.is_dir() and (path / "gold.json").is_file() and (path / "articles.jsonl").is_file()
 
 
-def evaluate_figures(path: Path, echo: Callable[[str], None] = print) -> dict[str, Any]:
-    """Analyze `path/articles.jsonl` and score its facets against `path/gold.json`."""
+def evaluate_figures(
+    path: Path, echo: Callable[[str], None] = print, folds: int = 0
+) -> dict[str, Any]:
+    """Analyze `path/articles.jsonl` and score its facets against `path/gold.json`.
+
+    With `folds`, figures are regrouped by weights fitted on the other folds' events
+    (cross-validation by event), the score to quote for the set the weights were fitted on.
+    """
     from crosswire.pipeline import analyze
 
     gold = json.loads((path / "gold.json").read_text(encoding="utf-8"))
@@ -78,6 +84,11 @@ def evaluate_figures(path: Path, echo: Callable[[str], None] = print) -> dict[st
         for r in (json.loads(line) for line in (path / "articles.jsonl").open(encoding="utf-8"))
     }
     run = analyze([path / "articles.jsonl"])
+    if folds:
+        from crosswire.eval.pair_training import cross_validate
+
+        cross_validate(gold["events"], records, run.articles, run.stories, folds)
+        echo(f"figures grouped by weights fitted on the other {folds - 1} of {folds} event folds")
     result = score_figures(gold["events"], records, run.articles, run.stories)
     for line in result.pop("worst"):
         echo(f"  {line}")
@@ -99,26 +110,10 @@ def score_figures(
     stories: Sequence[Story],
 ) -> dict[str, Any]:
     facets_by_id = {f.id: f for s in stories for f in s.facets}
-    record_of = {a.id: _record_id(a) for a in articles}
-    figures = _place_figures(stories, records, record_of)
-    gold_facets: list[Mapping[str, Any]] = []
-    mentions: list[Mention] = []
-    for event in events:
-        for facet in event["facets"]:
-            gold_facets.append(facet)
-            mentions.extend(
-                Mention(
-                    event=str(event["label"]),
-                    facet=len(gold_facets) - 1,
-                    article=str(m["article"]),
-                    outlet=str(m["outlet"]),
-                    start=int(m["start"]),
-                    end=int(m["end"]),
-                    claimant=str(m.get("claimant") or ""),
-                )
-                for m in facet["mentions"]
-            )
-    match = _match(mentions, figures)
+    figures = _place_figures(stories, records, record_ids(articles))
+    gold_facets = [facet for event in events for facet in event["facets"]]
+    mentions = gold_mentions(events)
+    match = match_figures(mentions, figures)
     worst: list[str] = []  # status errors first, then false conflicts
 
     # (b) pairs within an event
@@ -206,9 +201,31 @@ def score_figures(
     }
 
 
-def _record_id(article: Article) -> str:
-    # a JSONL record's input is "<file>#<record id>"
-    return article.input.rsplit("#", 1)[-1]
+def gold_mentions(events: Sequence[Mapping[str, Any]]) -> list[Mention]:
+    """Every gold mention, its facet numbered across events in order."""
+    mentions: list[Mention] = []
+    n = 0
+    for event in events:
+        for facet in event["facets"]:
+            mentions.extend(
+                Mention(
+                    event=str(event["label"]),
+                    facet=n,
+                    article=str(m["article"]),
+                    outlet=str(m["outlet"]),
+                    start=int(m["start"]),
+                    end=int(m["end"]),
+                    claimant=str(m.get("claimant") or ""),
+                )
+                for m in facet["mentions"]
+            )
+            n += 1
+    return mentions
+
+
+def record_ids(articles: Sequence[Article]) -> dict[str, str]:
+    """Article id -> its JSONL record's id (an input is "<file>#<record id>")."""
+    return {a.id: a.input.rsplit("#", 1)[-1] for a in articles}
 
 
 def _place_figures(
@@ -228,7 +245,7 @@ def _place_figures(
             if record is None:
                 continue
             text = str(record.get("text") or "")
-            shift = _shift(text, claim)
+            shift = shift_of(text, claim)
             if shift is None:
                 continue
             for n, q in enumerate(claim.quantities):
@@ -244,7 +261,7 @@ def _place_figures(
     return figures
 
 
-def _shift(record_text: str, claim: Claim) -> int | None:
+def shift_of(record_text: str, claim: Claim) -> int | None:
     """Offset from the article's text to the record's for this claim's sentence."""
     if record_text[claim.start : claim.end] == claim.text:
         return 0
@@ -252,7 +269,7 @@ def _shift(record_text: str, claim: Claim) -> int | None:
     return None if found < 0 else found - claim.start
 
 
-def _match(mentions: Sequence[Mention], figures: Sequence[Figure]) -> dict[int, Figure]:
+def match_figures(mentions: Sequence[Mention], figures: Sequence[Figure]) -> dict[int, Figure]:
     by_article: dict[str, list[int]] = {}
     for k, figure in enumerate(figures):
         by_article.setdefault(figure.article, []).append(k)
