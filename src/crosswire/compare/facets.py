@@ -1,32 +1,20 @@
 """Line up a story's comparable claims into facets and judge each one.
 
-A *mention* is one usable quantity of one claim (a figure with a known kind or unit).
-Mentions fall into facets by kind family (killed / injured / killed or wounded /
-casualties are one "casualties" family, soldiers / troops / forces one "troops"
-family, ...), increment vs total ("an additional 1,000" never joins a total), subject
-(qualifier words such as "North Korean" must overlap when both are known) and time:
-
-* two known time intervals must overlap, except that day-level references (at most
-  7 days long) within 7 days of each other join: in a developing story they usually date
-  a report of a running tally ("on Tuesday", "on Friday"), not two different events;
-* a mention with unknown time or subject joins the compatible facet whose values it
-  agrees with, else the one with most origins, else the earliest; facets are built from
-  the most specific mentions first so the unknown ones have something to join.
+A *mention* is one quantity of one (root) claim with a value. Which mentions measure
+the same thing is decided pair by pair in `pairs` (a learned decision over the words
+around each figure, its unit and kind, its value and its time); this module builds the
+mentions, turns the groups that decision makes into facets, and judges them.
 
 What a figure counts: a measure's kind is its unit ("kilometres long" and "km inland" are
 both km), an amount named by its currency noun ("12 million zlotys") is money in that
 currency, and amounts in different currencies are never compared; a bare count of people
 takes its kind from the event word that governs it ("nine people drowned" -> killed,
-"pulled 31 people" -> rescued). Deaths and injuries share a facet only when some origin
-gives a combined total to check them against. A figure that does not say what it counts
-(percent, money, measures, bare nouns) joins a facet only when it shares a governing word
-(the noun right after it, "pay rise", "stake"; the verb right before it, "offered") with a
-member or equals one's value, and never one holding a different value from another
-sentence of its own article (an article names different things, it does not contradict
-itself). A percentage is never a partitive part. A figure a sentence cites only to set its
-own against ("closer to 15 million than the 12 million the company cited", "15, not 12")
-is not the claimant's: it is dropped, and the claimant's figure may join the facet of the
-value it disputes.
+"pulled 31 people" -> rescued). A figure a sentence cites only to set its own against
+("closer to 15 million zlotys than the 12 million the company cited", "15, not 12") is
+not the claimant's: it is dropped. Deaths, injuries and combined totals ("killed or
+wounded", "casualties") of the same people join one facet when some origin gives a total,
+so the total is checked against the parts' sum (`_derived`). A group of figures that
+say nothing of what they count, from one claim, is no facet.
 
 Claims without usable quantities are event assertions: grouped greedily (average
 linkage) when the Jaccard similarity of their content words plus entity ids is at least
@@ -35,34 +23,29 @@ A claim whose figures line up with no other claim's is grouped that way too (its
 figures are incidental: "a 60-day state of emergency"), forming an event facet only
 with another claim.
 
-Values are intervals; an approximate value ("about", "around") stands for +-8 %, so two
-approximate figures agree when within about 16 % of each other and an approximate and
-an exact one within 8 %; a range with both ends ("nearly 500" is 450-500) is not widened.
-Status: one independent origin -> `single-source`; else
-`conflicting` if two origins' current values of the same kind (or a component above
-another origin's total) are incompatible, `agreed` if some pair of origins gives
-compatible values of the same kind, otherwise `complementary`. A partitive figure ("five of
-the dead") only conflicts when it exceeds another origin's whole. An origin's current
-value is its newest (unknown publication time counts as oldest); its older values are
-`Revision`s, never conflicts. A later claim worded as an update ("rose to", "climbed
-to") supersedes earlier values of other origins as well, and so does a running tally
-(killed, injured, missing, rescued, evacuated, arrested) reported by another origin at
-least 12 hours later that moved the way a tally moves (up; the missing down) unless its
-sentence sets itself against another figure ("far more than"); a facet whose values were
-superseded that way, with nothing current conflicting, is agreed. Syndicated copies (`copy_of`)
-are grouped through their original and never counted as an origin of their own.
+Values are intervals; an approximate value ("about", "around") stands for +-8 %, a
+round whole number for its stated precision no wider than that ("$700 billion" covers
+$716 billion, "50,000" does not cover 55,000), and a range with both ends ("nearly 500"
+is 450-500) is not widened. Status: one independent origin -> `single-source`; else
+`conflicting` if two origins' current values of the same kind are incompatible and the
+value-blind measure decision links that very pair (`pairs.cluster`: when the evidence is
+weak it is not a conflict), `agreed` if some pair of origins gives compatible values,
+otherwise `complementary`. A partitive figure ("five of the dead") only conflicts when
+it exceeds another origin's whole. An origin's current value is its newest (unknown
+publication time counts as oldest); its older values are `Revision`s, never conflicts.
+A later claim worded as an update ("rose to", "climbed to") supersedes earlier values of
+other origins as well, and so does a running tally (killed, injured, missing, rescued,
+evacuated, arrested) reported by another origin at least 12 hours later that moved the
+way a tally moves (up; the missing down) unless its sentence sets itself against
+another figure ("far more than"); a facet whose values were superseded that way, with
+nothing current conflicting, is agreed. Syndicated copies (`copy_of`) are grouped
+through their original and never counted as an origin of their own.
 
-Work, for stories of thousands of figures: a figure is compared only with the facets of
-its kind family, and a dated one only with those whose members' times come within
-DAY_SLACK of its own (found by week; facets spanning more than WIDE_FACET_DAYS always);
-a facet's members are kept as what the joining tests read (distinct time-and-subject
-pairs, sorted value intervals, governing words), so testing a facet does not cost its
-size. A status is found from each origin's extreme values, tallies superseded by one
-sweep over time, event claims are compared only with facets a prefix filter says they
-can reach EVENT_JACCARD with, and past EVENT_MEMBERS_EXACT members a facet's distinct
-token sets are weighted by count (which can differ from the member-by-member average
-only by float rounding). Otherwise results are those of testing every pair; what is
-left is a figure against each facet of its family it may join in time.
+Work: the pairwise decision scores only pairs sharing a blocking key (see `pairs`); a
+status is found from each origin's extreme values, tallies superseded by one sweep over
+time, event claims are compared only with facets a prefix filter says they can reach
+EVENT_JACCARD with, and past EVENT_MEMBERS_EXACT members a facet's distinct token sets
+are weighted by count.
 """
 
 from __future__ import annotations
@@ -79,6 +62,7 @@ from itertools import pairwise
 from typing import TypeVar
 
 from crosswire.compare import pairs
+from crosswire.compare.pairs import time_compatible
 from crosswire.model import (
     Claim,
     Derived,
@@ -96,7 +80,6 @@ _T = TypeVar("_T")
 APPROX_TOLERANCE = 0.08  # half-width of an approximate value, relative
 EVENT_JACCARD = 0.3
 EVENT_MIN_SHARED = 3
-DAY_SLACK = 7  # days: short time references this close still describe one tally
 LABEL_MAX = 80
 
 _CASUALTY_KINDS = {
@@ -179,9 +162,6 @@ _CORE_FAMILIES = {
     "percent",
     "magnitude",
 }
-# a count of people says what it counts; a percentage or an amount does not ("15 percent"
-# of what?), so those, like bare nouns, join only facets whose sentences share words
-_SELF_DESCRIBING = _CORE_FAMILIES - {"money", "percent"}
 # counts that only grow (or, for the missing, only shrink) as a developing story goes on
 _TALLIES = {"killed", "injured", "missing", "rescued", "evacuated", "arrested"}
 TALLY_GAP_HOURS = 12  # reports this far apart describe different moments of one tally
@@ -279,10 +259,6 @@ _TIME_WORDS = {
     "per",
     "cent",
 }
-GOVERN_AFTER = 3  # content words right after a figure: the noun it qualifies ("pay rise")
-GOVERN_BEFORE = 1  # content word right before it: the verb whose object it is ("offered")
-GOVERN_SPAN = 5  # words looked at on either side, stopping at punctuation
-_CLAUSE_BREAK_RE = re.compile(r"[,;:()\[\]\.\"\u201c\u201d]")
 _MILITARY = {"soldier", "troop", "force", "personnel", "serviceman", "servicemen", "fighter"}
 _CIVILIAN = {"civilian", "resident", "passenger", "tourist", "villager"}
 _GENERIC = {"people", "person", "persons", "individual", "men", "women", "member", "number"}
@@ -374,7 +350,6 @@ class Mention:
     qualifiers: frozenset[str]
     qualifier_text: str
     time: tuple[date, date] | None
-    context: frozenset[str] = frozenset()
     partial: bool = False
     # the figure this one is set against in its own sentence ("closer to 15 million than
     # the 12 million the company cited"): someone else's value of the same measure
@@ -658,36 +633,6 @@ def _event_kind(claim: Claim, quantity: Quantity) -> str | None:
     return None
 
 
-def _governing(claim: Claim, quantity: Quantity) -> frozenset[str]:
-    """The words a figure attaches to: the noun right after it ("a 15 percent pay rise")
-    and the verb right before it ("offered 6 percent"), within its clause, stemmed."""
-    offset = _offset(claim, quantity)
-    if offset < 0:
-        return frozenset()
-    skip = set(_own_words(quantity))
-    skip |= {w.lower() for w in _WORD_RE.findall(quantity.text)}
-
-    def content(words: list[str], limit: int) -> list[str]:
-        out = []
-        for word in words[:GOVERN_SPAN]:
-            low = word.lower()
-            if low in _STOP or low in _REPORTING or low in _TIME_WORDS or low in skip:
-                continue
-            if _singular(low) in _MEASURES or _singular(low) in _CURRENCIES or len(low) < 3:
-                continue
-            out.append(_stem(low))
-            if len(out) == limit:
-                break
-        return out
-
-    head = _words_before(claim.text, offset, GOVERN_SPAN, _CLAUSE_BREAK_RE)
-    end = offset + len(quantity.text)
-    tail = _words_after(claim.text, end, _CLAUSE_BREAK_RE, GOVERN_SPAN)
-    before = content(list(reversed(head)), GOVERN_BEFORE)
-    after = content(tail, GOVERN_AFTER)
-    return frozenset(before + after)
-
-
 def mentions_of(info: ClaimInfo) -> list[Mention]:
     """Every figure of a claim with a value; one that does not say what it counts has
     family "" (the pairwise decision reads its words instead)."""
@@ -716,9 +661,6 @@ def mentions_of(info: ClaimInfo) -> list[Mention]:
                 qualifiers=qualifiers,
                 qualifier_text=text,
                 time=_time(info.claim),
-                context=_governing(info.claim, quantity)
-                if family not in _SELF_DESCRIBING
-                else frozenset(),
                 # a share is always "of" something: "30 percent of the shipyard" is whole
                 partial=family != "percent" and _is_partial(info.claim, quantity),
             )
@@ -761,37 +703,6 @@ def _content_words(words: Iterable[str]) -> list[str]:
             continue
         out.append(word)
     return out
-
-
-def _context_compatible(mention: Mention, members: list[Mention]) -> bool:
-    """A figure that does not say what it counts joins a facet only when it shares a
-    governing word with a member or equals one's value, and never one where its own
-    article (in another sentence) gives a different value: an article does not
-    contradict itself, it names different things ("demanded 15 percent", "offered 6")."""
-    if mention.family in _SELF_DESCRIBING:
-        return True
-    spans = [interval(q) for q in (mention.quantity, mention.disputes) if q is not None]
-    for m in members:
-        if (
-            m.info.claim.article == mention.info.claim.article
-            and m.info.claim.id != mention.info.claim.id
-            and _comparable(mention, m)
-            and _value_key(m) != _value_key(mention)
-            # the article named this value too, as the one it disputes
-            and not _disputed(m, mention)
-            and not _disputed(mention, m)
-        ):
-            return False
-    return any(
-        bool(mention.context & m.context)
-        or (_comparable(mention, m) and any(_overlap(s, interval(m.quantity)) for s in spans))
-        for m in members
-    )
-
-
-def _disputed(a: Mention, b: Mention) -> bool:
-    """Whether `a`'s sentence cites `b`'s value only to dispute it."""
-    return a.disputes is not None and _overlap(interval(a.disputes), interval(b.quantity))
 
 
 # ---------------------------------------------------------------- compatibility
@@ -845,16 +756,6 @@ def claims_agree(a: Claim, b: Claim) -> bool:
     return False
 
 
-def time_compatible(a: tuple[date, date] | None, b: tuple[date, date] | None) -> bool:
-    if a is None or b is None:
-        return True
-    if a[0] <= b[1] and b[0] <= a[1]:
-        return True
-    short = (a[1] - a[0]).days <= DAY_SLACK and (b[1] - b[0]).days <= DAY_SLACK
-    gap = (b[0] - a[1]).days if a[1] < b[0] else (a[0] - b[1]).days
-    return short and gap <= DAY_SLACK
-
-
 def _subject_compatible(a: Mention, b: Mention) -> bool:
     # "people" may be civilians or anyone, but a report that says "people" is not
     # counting the soldiers another report counts
@@ -866,18 +767,6 @@ def _subject_compatible(a: Mention, b: Mention) -> bool:
 
 def _comparable(a: Mention, b: Mention) -> bool:
     return a.subkind == b.subkind and a.unit == b.unit
-
-
-def _agreement(mention: Mention, members: Iterable[Mention]) -> int:
-    """1 if the mention agrees with some comparable member, -1 if it only conflicts, else 0."""
-    result = 0
-    span = interval(mention.quantity)
-    for other in members:
-        if _comparable(mention, other):
-            if _overlap(span, interval(other.quantity)):
-                return 1
-            result = -1
-    return result
 
 
 # ---------------------------------------------------------------- grouping
@@ -923,183 +812,7 @@ def _has_nan(span: tuple[float, float]) -> bool:
     return math.isnan(span[0]) or math.isnan(span[1])
 
 
-@dataclass(slots=True)
-class _Joined:
-    """What a facet's members say, reduced to what deciding whether a figure joins reads:
-    the distinct (time, head, qualifiers) they carry, the values of each kind, the
-    governing words, each article's values, the origins. The tests against "every
-    member" are then tests against these, so a facet of thousands of figures costs each
-    new figure about as much as a small one."""
-
-    first: int
-    subjects: dict[tuple[tuple[date, date] | None, str, frozenset[str]], None] = field(
-        default_factory=dict
-    )
-    values: dict[tuple[str, str | None], Spans] = field(default_factory=dict)
-    context: set[str] = field(default_factory=set)
-    # (article, subkind, unit) -> distinct (claim, value key, interval, disputed interval)
-    own: dict[
-        tuple[str, str, str | None],
-        dict[
-            tuple[
-                str,
-                tuple[float | None, float | None, bool],
-                tuple[float, float],
-                tuple[float, float] | None,
-            ],
-            None,
-        ],
-    ] = field(default_factory=dict)
-    origins: set[str] = field(default_factory=set)
-
-    def take(self, mention: Mention) -> None:
-        self.first = min(self.first, mention.info.index)
-        self.subjects[(mention.time, mention.head, mention.qualifiers)] = None
-        key = (mention.subkind, mention.unit)
-        self.values.setdefault(key, Spans()).add(interval(mention.quantity))
-        self.context |= mention.context
-        claim = mention.info.claim
-        disputed = interval(mention.disputes) if mention.disputes is not None else None
-        self.own.setdefault((claim.article, *key), {})[
-            (claim.id, _value_key(mention), interval(mention.quantity), disputed)
-        ] = None
-        self.origins.add(mention.info.origin)
-
-    def fits(self, mention: Mention) -> bool:
-        """Time and subject compatible with every member, and the context rule."""
-        for time, head, qualifiers in self.subjects:
-            if not time_compatible(mention.time, time):
-                return False
-            if not _heads_compatible(mention.head, mention.qualifiers, head, qualifiers):
-                return False
-        return self._context_compatible(mention)
-
-    def _context_compatible(self, mention: Mention) -> bool:
-        """`_context_compatible(mention, members)` on the summary."""
-        if mention.family in _SELF_DESCRIBING:
-            return True
-        span = interval(mention.quantity)
-        disputes = interval(mention.disputes) if mention.disputes is not None else None
-        claim = mention.info.claim
-        own = self.own.get((claim.article, mention.subkind, mention.unit), {})
-        key = _value_key(mention)
-        for claim_id, value, value_span, disputed in own:
-            if (
-                claim_id != claim.id
-                and value != key
-                and not (disputed is not None and _overlap(disputed, span))
-                and not (disputes is not None and _overlap(disputes, value_span))
-            ):
-                return False
-        if mention.context & self.context:
-            return True
-        values = self.values.get((mention.subkind, mention.unit))
-        if values is None:
-            return False
-        spans = [span] if disputes is None else [span, disputes]
-        return any(values.overlapping(s) > 0 for s in spans)
-
-    def agreement(self, mention: Mention) -> int:
-        """`_agreement(mention, members)` on the summary."""
-        values = self.values.get((mention.subkind, mention.unit))
-        if not values:
-            return 0
-        return 1 if values.overlapping(interval(mention.quantity)) > 0 else -1
-
-
-def _heads_compatible(
-    head_a: str, qualifiers_a: frozenset[str], head_b: str, qualifiers_b: frozenset[str]
-) -> bool:
-    heads = {head_a, head_b}
-    if len(heads) > 1 and "generic" not in heads and heads != {"people", "civilian"}:
-        return False
-    return not qualifiers_a or not qualifiers_b or bool(qualifiers_a & qualifiers_b)
-
-
 # A facet spanning more than this many days is looked at for every dated figure; the
-# others are found through the weeks their members' times (plus DAY_SLACK) reach
-WIDE_FACET_DAYS = 366
-
-
-class _Weeks:
-    """Dated facets of one family by week, so a dated figure is tested only against the
-    facets it could be time compatible with: its time must come within DAY_SLACK of every
-    member's, so in particular of the earliest start and the latest end (a chronology of
-    thousands of dated figures was each figure against every facet)."""
-
-    def __init__(self) -> None:
-        self.weeks: dict[int, set[int]] = defaultdict(set)
-        self.wide: set[int] = set()
-        self.spans: dict[int, tuple[int, int]] = {}
-
-    def add(self, facet: int, time: tuple[date, date]) -> None:
-        start, end = time[0].toordinal(), time[1].toordinal()
-        if start > end:
-            # a time ending before it starts fits by rules the span test does not know
-            self.wide.add(facet)
-            return
-        if facet in self.spans:
-            low, high = self.spans[facet]
-            start, end = min(start, low), max(end, high)
-        self.spans[facet] = (start, end)
-        if facet in self.wide:
-            return
-        if end - start > WIDE_FACET_DAYS:
-            self.wide.add(facet)
-            return
-        for week in range((start - DAY_SLACK) // 7, (end + DAY_SLACK) // 7 + 1):
-            self.weeks[week].add(facet)
-
-    def near(self, time: tuple[date, date]) -> list[int] | None:
-        """The facets `time` may fit, in the order they were made; None: look at all."""
-        start, end = time[0].toordinal(), time[1].toordinal()
-        if end - start > WIDE_FACET_DAYS or start > end:
-            return None
-        found = set(self.wide)
-        for week in range(start // 7, end // 7 + 1):
-            found |= self.weeks.get(week, set())
-        return sorted(found)
-
-
-def _group_mentions(mentions: list[Mention]) -> list[FacetBuild]:
-    builds: list[FacetBuild] = []
-    by_key: dict[tuple[str, bool], list[tuple[FacetBuild, _Joined]]] = defaultdict(list)
-    weeks: dict[tuple[str, bool], _Weeks] = defaultdict(_Weeks)
-    # dated figures come first, so while they are placed every facet is dated and the
-    # week index sees them all; an undated figure may join any facet and looks at all
-    order = sorted(
-        mentions,
-        key=lambda m: (m.time is None, not m.qualifiers, m.info.index, m.quantity.start),
-    )
-    for mention in order:
-        key = (mention.family, mention.delta)
-        candidates = by_key[key]
-        near = weeks[key].near(mention.time) if mention.time is not None else None
-        best: int | None = None
-        best_score: tuple[int, int, int] | None = None
-        for n in range(len(candidates)) if near is None else near:
-            joined = candidates[n][1]
-            if not joined.fits(mention):
-                continue
-            score = (joined.agreement(mention), len(joined.origins), -joined.first)
-            if best_score is None or score > best_score:
-                best, best_score = n, score
-        if best is None:
-            best = len(candidates)
-            build = FacetBuild(infos=[], family=mention.family, delta=mention.delta)
-            builds.append(build)
-            candidates.append((build, _Joined(first=mention.info.index)))
-        build, joined = candidates[best]
-        build.add(mention)
-        joined.take(mention)
-        if mention.time is not None:
-            weeks[key].add(best, mention.time)
-    return builds
-
-
-def event_tokens(info: ClaimInfo) -> frozenset[str]:
-    """Content words (crudely stemmed) and entity ids of a claim, minus reporting verbs."""
-    return _event_tokens(info, _event_words(info.claim.text))
 
 
 def _event_words(text: str) -> frozenset[str]:
@@ -1178,24 +891,6 @@ def _group_events(infos: list[ClaimInfo]) -> list[FacetBuild]:
         for token in head:
             postings[token].add(best)
     return builds
-
-
-def _split_casualties(builds: list[FacetBuild]) -> list[FacetBuild]:
-    """Deaths and injuries share a facet only when some origin gives a combined total
-    ("killed or wounded", "casualties") for them to be checked against."""
-    out = []
-    for build in builds:
-        kinds = {m.subkind for m in build.mentions}
-        if build.family != "casualties" or "total" in kinds or len(kinds) < 2:
-            out.append(build)
-            continue
-        for kind in sorted(kinds):
-            part = FacetBuild(infos=[], family=build.family, delta=build.delta)
-            for mention in build.mentions:
-                if mention.subkind == kind:
-                    part.add(mention)
-            out.append(part)
-    return out
 
 
 def _side(mention: Mention, sentence: frozenset[str]) -> pairs.Side:
