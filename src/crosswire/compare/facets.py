@@ -311,7 +311,7 @@ def _stop_words() -> frozenset[str]:
 
 _STOP = _stop_words()
 # words that say nothing about what a figure measures
-_QUIET = _STOP | _REPORTING | frozenset(_TIME_WORDS)
+_QUIET = _STOP | _REPORTING | frozenset(_TIME_WORDS) | {"ago", "later", "earlier", "prior"}
 
 
 # ---------------------------------------------------------------- claims and mentions
@@ -1493,7 +1493,44 @@ def _quantity_label(build: FacetBuild) -> str:
     said = {_singular(w) for w in noun.lower().split()}
     subject = " ".join(w for w in subject.split() if _singular(w.lower()) not in said)
     words = ["additional" if build.delta else "", subject, noun]
-    return " ".join(w for w in words if w)
+    label = " ".join(w for w in words if w)
+    if noun.lower() in _SAYS_LITTLE:
+        about = _about(mentions, said | {_singular(w.lower()) for w in subject.split()})
+        if about:
+            label = f"{label} ({' '.join(about)})"
+    return label
+
+
+# nouns that say what sort of figure it is, not what it measures: the label adds the
+# words its figures share ("amount (Medicare)", "share (promised benefits)")
+_SAYS_LITTLE = {"amount", "share", "figure", "duration", "days", "hours", "percent", "time"}
+_ABOUT_MAX = 2
+
+
+def _about(mentions: Sequence[Mention], said: set[str]) -> list[str]:
+    """Up to two words next to the figures, those most of their claims use first."""
+    seen: dict[str, str] = {}
+    counts: Counter[str] = Counter()
+    for claim_id, mention in {m.info.claim.id: m for m in mentions}.items():
+        del claim_id
+        claim, quantity = mention.info.claim, mention.quantity
+        offset = _offset(claim, quantity)
+        if offset < 0:
+            continue
+        words = pairs.context_words(claim.text, offset, offset + len(quantity.text), _QUIET)
+        for word in dict.fromkeys(words):
+            key = pairs.stem(word)
+            if _singular(word.lower()) in said or key in _SAYS_LITTLE:
+                continue
+            seen.setdefault(key, word)
+            counts[key] += 1
+    claims = len({m.info.claim.id for m in mentions})
+    order = {k: n for n, k in enumerate(seen)}
+    shared = [k for k in counts if counts[k] >= min(2, claims)]
+    top = sorted(shared, key=lambda k: (-counts[k], order[k]))[:_ABOUT_MAX]
+    # names before the words after the figure, each as written: "(Mike Huckabee)",
+    # "(Social Security)"
+    return [seen[k] for k in sorted(top, key=lambda k: (not seen[k][0].isupper(), order[k]))]
 
 
 def label_builds(builds: list[FacetBuild]) -> list[str]:

@@ -104,12 +104,8 @@ def content_stems(words: Sequence[str], stop: frozenset[str]) -> list[str]:
     return [stem(w) for w in words if len(w) > 2 and w.lower() not in stop]
 
 
-def context_of(
-    text: str, start: int, end: int, stop: frozenset[str]
-) -> tuple[frozenset[str], frozenset[str], str | None]:
-    """Content stems within NEAR_WORDS words of text[start:end] inside its clause, the
-    capitalized words among them (names: "Palin (12 percent)"), and the content word
-    right before it. Reads a bounded window, never the whole sentence.
+def _windows(text: str, start: int, end: int) -> tuple[list[str], list[str]]:
+    """The NEAR_WORDS words before and after text[start:end] inside its clause.
 
     A figure opening a parenthesis qualifies the words before it ("Gingrich (9
     percent)"), so the clause before it then reaches back past the parenthesis."""
@@ -124,8 +120,34 @@ def context_of(
     found = _CLAUSE_RE.search(after_text)
     if found is not None:
         after_text = after_text[: found.start()]
-    before_words = _WORD_RE.findall(before_text)[-NEAR_WORDS:]
-    after_words = _WORD_RE.findall(after_text)[:NEAR_WORDS]
+    return _WORD_RE.findall(before_text)[-NEAR_WORDS:], _WORD_RE.findall(after_text)[:NEAR_WORDS]
+
+
+def context_words(text: str, start: int, end: int, stop: frozenset[str]) -> list[str]:
+    """Words that say what a figure is of, as written: the content words after it ("$716
+    billion from Medicare", "77 percent of promised benefits"), then the names before
+    it ("Gingrich (9 percent)"); verbs before it say what was done, not what is counted."""
+    before, after = _windows(text, start, end)
+    # the names nearest the figure: "former Gov. Mike Huckabee (14 percent)"
+    named: list[str] = []
+    for word in reversed(before):
+        if not word[0].isupper():
+            break
+        named.insert(0, word)
+    return [
+        w
+        for w in after + named
+        if len(w) > 2 and w.lower() not in stop and "'" not in w and "\u2019" not in w
+    ]
+
+
+def context_of(
+    text: str, start: int, end: int, stop: frozenset[str]
+) -> tuple[frozenset[str], frozenset[str], str | None]:
+    """Content stems within NEAR_WORDS words of text[start:end] inside its clause, the
+    capitalized words among them (names: "Palin (12 percent)"), and the content word
+    right before it. Reads a bounded window, never the whole sentence."""
+    before_words, after_words = _windows(text, start, end)
     before = content_stems(before_words, stop)
     after = content_stems(after_words, stop)
     names = frozenset(
