@@ -37,6 +37,7 @@ from __future__ import annotations
 
 import json
 import math
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -487,10 +488,15 @@ def _cue_range(verb: Token, sent: SpacySpan) -> tuple[tuple[int, int], Token | N
 
 
 def _subject(verb: Token) -> Token | None:
+    # of two subjects ("UPDATE: AARP CEO A. Barry Rand said"), the one nearest the verb
+    # is its own; the farther one is a label or dateline the parser hung there
+    found: Token | None = None
     for child in verb.children:
         if child.dep_ in _SUBJECTS:
-            return child
-    return None
+            if child.i > verb.i:
+                return found or child
+            found = child
+    return found
 
 
 def _agent(verb: Token) -> Token | None:
@@ -526,11 +532,25 @@ def _inherited_subject(verb: Token, root: Token) -> Token | None:
     return None
 
 
+_MAX_PARENTHESIS = 8  # tokens of a "(R-Texas)" after a name
+
+
 def _preceding_np(verb: Token, sent: SpacySpan) -> Token | None:
     """The noun phrase ending right before a subjectless cue (", Seoul's spy agency told")."""
     if verb.i == sent.start:
         return None
-    prev = verb.doc[verb.i - 1]
+    doc = verb.doc
+    prev = doc[verb.i - 1]
+    if prev.text == ")":
+        # "..., Sen. John Cornyn (R-Texas) speculated": the name before its parenthesis
+        opening = prev.i - 1
+        while opening > sent.start and prev.i - opening <= _MAX_PARENTHESIS:
+            if doc[opening].text == "(":
+                break
+            opening -= 1
+        if doc[opening].text != "(" or opening <= sent.start:
+            return None
+        prev = doc[opening - 1]
     if prev.pos_ not in {"NOUN", "PROPN", "PRON"}:
         return None
     head = prev
@@ -546,9 +566,9 @@ def _preceding_np(verb: Token, sent: SpacySpan) -> Token | None:
         }
     ):
         head = head.head
-    if head.right_edge.i != verb.i - 1 or head.left_edge.i == sent.start:
+    if head.right_edge.i not in {prev.i, verb.i - 1} or head.left_edge.i == sent.start:
         return None
-    return head if verb.doc[head.left_edge.i - 1].text in {",", "--", "—"} else None
+    return head if doc[head.left_edge.i - 1].text in {",", "--", "—"} else None
 
 
 def _quote_extend(doc: Doc, start: int, end: int, limit_end: int) -> tuple[int, int]:
@@ -574,6 +594,7 @@ class _Found:
     recipient: tuple[int, int] | None = None
     via: tuple[int, int] | None = None
     head: Token | None = None
+    speaker: Token | None = None  # the token the source was read from
 
 
 def _clause_rest(doc: Doc, sent: SpacySpan, cue_start: int, cue_end: int) -> tuple[int, int]:
@@ -612,7 +633,7 @@ def _according_to(token: Token, sent: SpacySpan) -> _Found | None:
 
 
 def _verb_attribution(
-    verb: Token, lemma: str, sent: SpacySpan, index: _Index, root: Token
+    verb: Token, lemma: str, sent: SpacySpan, index: _Index, root: Token, quoted: set[int]
 ) -> _Found | None:
     doc = verb.doc
     if any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children):
@@ -639,6 +660,7 @@ def _verb_attribution(
             start, end = _subtree_range(child)
             if child.i < verb.i:
                 # quotation before its speaker: take the marks, leave the speaker out
+                start, end = _whole_quotation(verb, start, end)
                 limit = source[0] if source is not None and source[0] > end else cue[0]
                 start, end = _quote_extend(doc, start, end, limit)
             else:
@@ -662,8 +684,19 @@ def _verb_attribution(
             content = _subtree_range(pobj)
     if content is None and obj is not None and lemma != "say":
         content = _subtree_range(obj)
+        # "estimates the price tag at around $8 billion", "estimated it as costing":
+        # the figure is in the phrase that completes the object
+        for child in verb.rights:
+            if child.i > obj.i and child.dep_ == "prep" and child.lower_ in {"at", "as"}:
+                content = (content[0], max(content[1], child.right_edge.i + 1))
     if content is None:
         content = _colon_quote(index, cue[1], sent)
+    if content is None:
+        content = _clause_after_cue(verb, cue)
+    if content is None:
+        content = _as_clause_content(verb, sent)
+    elif content[0] > verb.i:
+        content = _inverted_content(verb, content, quoted)
     if content is None and source is not None and source[0] > verb.i:
         # "..., said the official": the clause before the cue
         content = _trim_range(doc, sent.start, cue[0])
@@ -671,7 +704,71 @@ def _verb_attribution(
         before = source[0] if source is not None and source[0] < cue[0] else cue[0]
         if before - sent.start >= 3:
             content = _trim_range(doc, sent.start, before)
-    return _Found(cue, source, content, recipient, via, verb)
+    return _Found(cue, source, content, recipient, via, verb, source_token if source else None)
+
+
+def _as_clause_content(verb: Token, sent: SpacySpan) -> tuple[int, int] | None:
+    """ "as TPM notes, his district is 35 percent Latino" / "..., as the agency reported":
+    the aside reports the clause it is set off from by its comma."""
+    if verb.dep_ != "advcl" or not any(
+        c.dep_ == "mark" and c.lower_ == "as" for c in verb.children
+    ):
+        return None
+    doc = verb.doc
+    left, right = verb.left_edge.i, verb.right_edge.i + 1
+    if right < sent.end - 1 and doc[right].text == ",":
+        end = sent.end
+        while end > right + 1 and doc[end - 1].is_punct and doc[end - 1].text not in _QUOTE_CLOSE:
+            end -= 1
+        return right + 1, end
+    if left > sent.start + 2 and doc[left - 1].text == ",":
+        return _trim_range(doc, sent.start, left - 1)
+    return None
+
+
+def _inverted_content(verb: Token, content: tuple[int, int], quoted: set[int]) -> tuple[int, int]:
+    """ "Trustees warned the fund will be exhausted in 2036 and, under current law, seniors
+    would then face a 23 percent cut": the parser makes the cue a complement of the last
+    clause it reports. When that clause's verb is no cue itself, the content runs to its end."""
+    head = verb.head
+    if verb.dep_ != "ccomp" or head.i <= verb.i or head.pos_ not in _HEAD_POS:
+        return content
+    if cue_score(head, head.i in quoted) >= _cue_tables().threshold:
+        return content
+    doc = verb.doc
+    end = head.right_edge.i + 1
+    while end > content[1] and doc[end - 1].is_punct and doc[end - 1].text not in _QUOTE_CLOSE:
+        end -= 1
+    return content[0], max(content[1], end)
+
+
+def _clause_after_cue(verb: Token, cue: tuple[int, int]) -> tuple[int, int] | None:
+    """ "said in a statement that ...": the parser hangs the that-clause on the noun
+    closing the cue; it is still what the verb reports, with the rest of the verb's clause."""
+    doc = verb.doc
+    if cue[1] >= len(doc) or doc[cue[1]].lower_ != "that" or doc[cue[1]].dep_ != "mark":
+        return None
+    clause = doc[cue[1]].head
+    if clause.head.i != cue[1] - 1 or clause.dep_ not in {"acl", "relcl", "ccomp"}:
+        return None
+    end = max(clause.right_edge.i, verb.right_edge.i) + 1
+    while end > cue[1] + 1 and doc[end - 1].is_punct and doc[end - 1].text not in _QUOTE_CLOSE:
+        end -= 1
+    return cue[1], end
+
+
+def _whole_quotation(verb: Token, start: int, end: int) -> tuple[int, int]:
+    """A quotation of several clauses before its speaker hangs each clause on the cue
+    ("“..., has a baby, and the baby is a citizen for 85 years,” Trump said"): when the
+    first clause opens the quotation, the content runs over all of them."""
+    doc = verb.doc
+    opens = doc[start].text in _QUOTE_OPEN or (start > 0 and doc[start - 1].text in _QUOTE_OPEN)
+    if not opens:
+        return start, end
+    for other in verb.children:
+        if other.dep_ == "ccomp" and end <= other.i < verb.i:
+            end = max(end, other.right_edge.i + 1)
+    return start, end
 
 
 def _trim_range(doc: Doc, start: int, end: int) -> tuple[int, int]:
@@ -780,7 +877,7 @@ def _copula_attribution(copula: Token, sent: SpacySpan) -> _Found | None:
     end = copula.right_edge.i + 1
     if content is None and end > cue[1]:
         content = _trim_range(copula.doc, cue[1], end)
-    return _Found(cue, source, content, head=copula)
+    return _Found(cue, source, content, head=copula, speaker=subject if source else None)
 
 
 def _sentence_attributions(sent: SpacySpan, quoted: set[int], index: _Index) -> list[_Found]:
@@ -797,7 +894,7 @@ def _sentence_attributions(sent: SpacySpan, quoted: set[int], index: _Index) -> 
                 result = _put_at(token, sent, root)
             if result is None and cue_score(token, token.i in quoted) >= tables.threshold:
                 lemma = _VERB_LEMMA.get(lower, lower)
-                result = _verb_attribution(token, lemma, sent, index, root)
+                result = _verb_attribution(token, lemma, sent, index, root, quoted)
         elif token.pos_ == "AUX":
             if is_candidate(token) and cue_score(token, token.i in quoted) >= tables.head_threshold:
                 result = _copula_attribution(token, sent)
@@ -871,17 +968,32 @@ def quoted_tokens(doc: Doc) -> set[int]:
     return inside
 
 
-def find_attributions(doc: Doc, nested: bool = True) -> list[Attribution]:
+def find_attributions(
+    doc: Doc, nested: bool = True, claimants: bool | None = None
+) -> list[Attribution]:
     """All attributions in `doc`, in text order of their cues.
 
     With nested=False an attribution whose cue lies inside another's content is dropped
     (PolNeAR annotates only the outermost).
+
+    With claimants=True (the default when nested, as the claims stage reads them) a
+    source is who made the claim, not PolNeAR's span as written: only reporting verbs
+    (and the rule cues: "according to", "put ... at", report nouns, "NAME:") keep one; a
+    relative pronoun is replaced by the noun it stands for ("Vanity Fair, which
+    estimated"), a personal pronoun by the nearest earlier name or subject of its number,
+    or by nothing when there is none. Resolved sources may lie outside the sentence.
     """
+    if claimants is None:
+        claimants = nested
     found: list[_Found] = []
     quoted = quoted_tokens(doc)
     index = _Index(doc)
     for sent in doc.sents:
         found.extend(_sentence_attributions(sent, quoted, index))
+    if claimants:
+        antecedents = _Antecedents(doc)
+        found = [c for c in (_as_claim(f, antecedents) for f in found) if c is not None]
+        found.extend(f for f in map(_framed_by_report, doc.sents) if f is not None)
     if not nested:
         found = [
             f
@@ -905,3 +1017,237 @@ def find_attributions(doc: Doc, nested: bool = True) -> list[Attribution]:
             )
         )
     return result
+
+
+# ---------------------------------------------------------------- claimants
+
+# Verbs whose subject gives the content as a claim of its own: speech, writing,
+# estimates and findings, beliefs held and proposals made. PolNeAR's cues reach further
+# ("voted against", "wants", "released", "refused to"), but a figure in such a clause is
+# the outlet's account of an act, not something the subject said.
+_CLAIM_LEMMAS = _words(
+    "say tell report announce claim estimate assess confirm deny add warn believe write "
+    "note suggest argue describe explain declare acknowledge insist state predict allege "
+    "admit reveal indicate contend maintain stress emphasize assert recall respond reply "
+    "conclude promise vow pledge urge criticize accuse mention observe testify disclose "
+    "concede complain cite quote fear expect doubt think speculate recommend propose "
+    "demand tweet post show find caution charge counter retort remark comment brag boast "
+    "joke blame praise question forecast project calculate count tally measure record "
+    "call point inform notify assure remind brief advise ask answer reiterate repeat "
+    "underscore highlight clarify detail characterize label dub brand denounce condemn "
+    "slam blast threaten guarantee swear request dispute reject refute rebut attest "
+    "certify suspect reckon anticipate proclaim recount lament quip continue peg put "
+    "place value rate identify list signal hint imply grant reaffirm affirm verify "
+    "determine express voice"
+)
+_CLAIM_FORMS: dict[str, str] = {}
+for _lemma in sorted(_CLAIM_LEMMAS):
+    for _form in _forms(_lemma, *_IRREGULAR.get(_lemma, ())):
+        _CLAIM_FORMS.setdefault(_form, _lemma)
+# adjectives by which a copula states a belief ("officials were confident that")
+_CLAIM_ADJECTIVES = frozenset(
+    {"confident", "certain", "sure", "convinced", "adamant", "clear", "insistent"}
+)
+_RELATIVE_TAGS = frozenset({"WDT", "WP", "WP$"})
+_PERSONAL = {"he": "person", "she": "person", "it": "thing", "they": "group"}
+_ANTECEDENT_SENTENCES = 3  # how far back a pronoun's antecedent may be: this and 2 before
+# candidates one pronoun looks at before giving up: a sentence of thousands of names and
+# pronouns costs its length, not its length squared
+_MAX_LOOKBACK = 64
+_NAME_LABELS = {"PERSON": "person", "ORG": "thing", "GPE": "thing", "NORP": "group"}
+# "the organization confirmed": nouns that stand for a body named before
+_BODY_NOUNS = frozenset(
+    {"organization", "group", "company", "agency", "firm", "campaign", "committee"}
+)
+
+
+def _reports(verb: Token) -> bool:
+    """True when the verb's subject is the claimant of what the verb governs."""
+    lemma = _CLAIM_FORMS.get(verb.lower_)
+    if lemma is None:
+        return False
+    deps = {c.dep_ for c in verb.children}
+    if lemma in {"add", "post", "record", "count", "list", "place", "put", "continue"}:
+        # "the economy added 200,000 jobs", "posted a loss": an object and no clause
+        # is an act, not a report; "put the toll at" is read by its own rule
+        return bool(deps & {"ccomp", "xcomp"}) or not deps & {"dobj"}
+    if lemma == "call":
+        # "called for", "called it a horror show"; not "called up a witness"
+        return "prt" not in deps and bool(
+            deps & {"ccomp", "xcomp", "oprd"}
+            or any(c.dep_ == "prep" and c.lower_ in {"for", "on"} for c in verb.children)
+        )
+    if lemma == "point":
+        return any(c.dep_ == "prt" and c.lower_ == "out" for c in verb.children)
+    return True
+
+
+def _as_claim(found: _Found, antecedents: _Antecedents) -> _Found | None:
+    head = found.head
+    if head is not None:
+        if head.pos_ == "AUX":
+            if not any(
+                t.lower_ in _CLAIM_ADJECTIVES for t in head.doc[found.cue[0] : found.cue[1]]
+            ):
+                return None
+        elif not _reports(head):
+            return None
+    speaker = found.speaker
+    if speaker is None or found.source is None:
+        return found
+    source = _claimant_range(speaker, found.source, head, antecedents)
+    if source == found.source:
+        return found
+    return _Found(found.cue, source, found.content, found.recipient, found.via, head, speaker)
+
+
+def _claimant_range(
+    speaker: Token, source: tuple[int, int], verb: Token | None, antecedents: _Antecedents
+) -> tuple[int, int] | None:
+    """The source as a claimant: relative and personal pronouns replaced by what they name."""
+    doc = speaker.doc
+    first = doc[source[0]]
+    relative = speaker.tag_ in _RELATIVE_TAGS or first.tag_ == "WP$"
+    if relative and verb is not None and verb.dep_ == "relcl":
+        # "Vanity Fair magazine, which estimated", "the agency, whose report said"
+        noun = verb.head
+        if noun.pos_ not in {"NOUN", "PROPN"}:
+            return None
+        return _np_range(noun)
+    if relative or (speaker.tag_ == "DT" and source[1] - source[0] == 1):
+        # "That created a fight": a demonstrative names no one
+        return None
+    if source[1] - source[0] == 1:
+        kind = _PERSONAL.get(speaker.lower_)
+        return source if kind is None else antecedents.before(speaker.i, kind)
+    if (
+        source[1] - source[0] == 2
+        and doc[source[0]].lower_ == "the"
+        and (speaker.lower_ in _BODY_NOUNS)
+    ):
+        # "the organization confirmed": the body named last
+        return antecedents.before(speaker.i, "body") or source
+    return _name_after_role(speaker, source)
+
+
+def _name_after_role(speaker: Token, source: tuple[int, int]) -> tuple[int, int]:
+    """ "Strzok attorney Aitan Goelman": the name after the role noun is the claimant, not
+    the name before it."""
+    if speaker.pos_ != "PROPN":
+        return source
+    roles = [c for c in speaker.lefts if c.dep_ == "compound" and c.pos_ == "NOUN"]
+    if not roles or roles[-1].i < source[0]:
+        return source
+    return roles[-1].i + 1, speaker.i + 1
+
+
+# what a sentence can open with as the record its figures come from: "In the poll, ..."
+_FRAME_NOUNS = _REPORT_NOUNS | {
+    "study", "complaint", "indictment", "filing", "lawsuit", "letter", "memo", "review",
+    "audit", "census",
+}  # fmt: skip
+
+
+def _framed_by_report(sent: SpacySpan) -> _Found | None:
+    """ "In the poll, Romney leads with 21 percent": the clause after the comma is what
+    the poll found, as with "according to the poll"."""
+    first = sent[0]
+    if first.lower_ != "in" or len(sent) < 5:
+        return None
+    noun = next((c for c in first.children if c.dep_ == "pobj"), None)
+    if noun is None or noun.lower_ not in _FRAME_NOUNS:
+        return None
+    doc = sent.doc
+    after = noun.right_edge.i + 1
+    if after + 1 >= sent.end or doc[after].text != ",":
+        return None
+    end = sent.end
+    while end > after + 2 and doc[end - 1].is_punct and doc[end - 1].text not in _QUOTE_CLOSE:
+        end -= 1
+    return _Found((first.i, first.i + 1), (first.i + 1, after), (after + 1, end))
+
+
+def _np_range(noun: Token) -> tuple[int, int]:
+    """A noun phrase without what follows a comma or a clause on it: "Trustees of the Social
+    Security Trust Fund", not "..., who met on Monday"."""
+    start, end = noun.left_edge.i, noun.i + 1
+    for child in noun.rights:
+        if child.dep_ not in {"prep", "compound", "nummod", "amod", "nmod"}:
+            break
+        end = child.right_edge.i + 1
+    doc = noun.doc
+    while start < noun.i and (doc[start].is_punct or doc[start].tag_ in _RELATIVE_TAGS):
+        start += 1
+    return start, end
+
+
+def _plural(token: Token) -> bool:
+    return token.tag_ in {"NNS", "NNPS"} or any(c.dep_ == "conj" for c in token.children)
+
+
+def _main_clause(verb: Token) -> bool:
+    node = verb
+    while node.dep_ == "conj" and node.head.i != node.i:
+        node = node.head
+    return node.dep_ == "ROOT"
+
+
+class _Antecedents:
+    """What a personal pronoun can stand for, in text order: named people, bodies, places
+    and groups, and the noun subjects of main clauses ("The task force recommended ...,
+    and it proposed"), each with the kind of pronoun that can point back to it."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.sent_starts = [s.start for s in doc.sents]
+        # by head token index: (start, end, kind, is a main-clause subject, is an ORG)
+        items: dict[int, tuple[int, int, str, bool, bool]] = {}
+        for ent in doc.ents:
+            kind = _NAME_LABELS.get(ent.label_)
+            if kind is None:
+                continue
+            if kind == "thing" and ent.root.tag_ in {"NNS", "NNPS"}:
+                kind = "group"
+            root = ent.root
+            subject = root.dep_ in {"nsubj", "nsubjpass"} and _main_clause(root.head)
+            items[root.i] = (ent.start, ent.end, kind, subject, ent.label_ == "ORG")
+        for token in doc:
+            if token.dep_ not in {"nsubj", "nsubjpass"} or token.pos_ not in {"NOUN", "PROPN"}:
+                continue
+            if token.i in items or token.ent_type_ or not _main_clause(token.head):
+                continue
+            start, end = _np_range(token)
+            items[token.i] = (start, end, "group" if _plural(token) else "thing", True, False)
+        self.heads = sorted(items)
+        self.items = [items[i] for i in self.heads]
+        people = [i for i in self.heads if items[i][2] == "person"]
+        self.people_ends = [items[i][1] for i in people]
+        self.people = [items[i][:2] for i in people]
+
+    def person_before(self, at: int) -> tuple[int, int] | None:
+        """The last person named before token `at`, however far back."""
+        k = bisect_right(self.people_ends, at)
+        return self.people[k - 1] if k else None
+
+    def before(self, at: int, kind: str) -> tuple[int, int] | None:
+        """The antecedent of `kind` ("person", "thing", "group", or "body" for an ORG)
+        nearest before token `at` in its own sentence; else, in the sentences before, a
+        main-clause subject within reach first (the topic the text is about), then any
+        name within reach; a person may be named further back."""
+        sentence = bisect_right(self.sent_starts, at) - 1
+        own = self.sent_starts[sentence]
+        floor = self.sent_starts[max(0, sentence - _ANTECEDENT_SENTENCES + 1)]
+        fallback: tuple[int, int] | None = None
+        last = bisect_left(self.heads, at) - 1
+        for k in range(last, max(-1, last - _MAX_LOOKBACK), -1):
+            start, end, found, subject, org = self.items[k]
+            if start < floor:
+                break
+            if end > at or (not org if kind == "body" else found != kind):
+                continue
+            if subject or start >= own:
+                return start, end
+            fallback = fallback or (start, end)
+        if fallback is None and kind == "person":
+            return self.person_before(at)
+        return fallback

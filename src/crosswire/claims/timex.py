@@ -388,14 +388,54 @@ def _day_year(month: int, day: int, ref: date) -> int:
     return ref.year - 1 if (cand - ref).days > 183 else ref.year
 
 
-# a future-tense cue shortly before a bare weekday or month, in the same clause
+# a future-tense cue before a bare weekday or month, in the same clause ("will", "is
+# expected to", "is set to", "plans to"): the last one within reach of it
 _FUTURE_CUE = re.compile(
-    r"\b(?:will|won't|'ll|shall|scheduled|plans?\s+to|expected\s+to)\b[^.;!?,]{0,30}$",
+    r"\b(?:will|won't|'ll|shall|scheduled|slated|upcoming|(?:plans?|planning|intends?|"
+    r"expected|set|due|going|poised)\s+to|(?:set|due|scheduled)\s+(?:for|on))\b",
+    re.IGNORECASE,
+)
+_FUTURE_REACH = 60  # characters from the cue to the weekday
+_CLAUSE_BREAK = re.compile(r"[.;!?,]")
+# a past-tense verb between the cue and the weekday puts the weekday in a clause of its
+# own ("will decide on the bill that passed Tuesday"); lower case only, so "United" is
+# no verb
+_PAST_VERB = re.compile(
+    r"\b(?:[a-z]{2,}ed|said|told|was|were|had|did|met|made|took|came|went|won|lost|"
+    r"began|left|saw|held|gave|got|sent|spoke|wrote|fell|rose)\b"
+)
+# "On Tuesday, the committee will vote": a weekday opening its sentence
+_OPENS_SENTENCE = re.compile(
+    r"(?:^|[.!?][\"'”’)\]]*\s+|\n\s*)(?:(?:on|by|until|from|starting|beginning)\s+)?$",
     re.IGNORECASE,
 )
 
 
-def _weekday_date(wd: int, ref: date, rel: str | None, before: str) -> date:
+def _future(text: str, start: int, end: int) -> bool:
+    """True when the clause holding text[start:end] (a bare weekday or month) speaks of
+    the future: a future cue before it in its clause with no past verb in between, or,
+    for a weekday opening its sentence, a future cue before any past verb after it."""
+    before = text[max(0, start - _FUTURE_REACH) : start]
+    breaks = list(_CLAUSE_BREAK.finditer(before))
+    if breaks:
+        before = before[breaks[-1].end() :]
+    cues = list(_FUTURE_CUE.finditer(before))
+    if cues and not _PAST_VERB.search(before, cues[-1].end()):
+        return True
+    if not _OPENS_SENTENCE.search(text[max(0, start - _FUTURE_REACH) : start]):
+        return False
+    after = text[end : end + _FUTURE_REACH].lstrip(" ,")
+    clause = _CLAUSE_BREAK.search(after)
+    if clause is not None:
+        after = after[: clause.start()]
+    cue = _FUTURE_CUE.search(after)
+    if cue is None:
+        return False
+    past = _PAST_VERB.search(after)
+    return past is None or past.start() > cue.start()
+
+
+def _weekday_date(wd: int, ref: date, rel: str | None, future: bool) -> date:
     back = (ref.weekday() - wd) % 7
     if rel == "last":
         return ref - timedelta(days=back or 7)
@@ -403,7 +443,7 @@ def _weekday_date(wd: int, ref: date, rel: str | None, before: str) -> date:
         return ref + timedelta(days=(wd - ref.weekday()) % 7 or 7)
     if rel == "this":
         return ref + timedelta(days=wd - ref.weekday())
-    if back and _FUTURE_CUE.search(before):
+    if back and future:
         return ref + timedelta(days=(wd - ref.weekday()) % 7)
     return ref - timedelta(days=back)
 
@@ -490,7 +530,7 @@ def _h_month(m: re.Match[str], ref: date | None, text: str, start: int) -> _Norm
         return None
     if ref is None:
         return ("DATE", None, None)
-    if rel is None and _FUTURE_CUE.search(_before(text, start)):
+    if rel is None and _future(text, start, m.end()):
         rel = "this" if month >= ref.month else "next"
     y = _month_year(month, ref, rel)
     return _apply_mod(f"{y:04d}-{month:02d}", m["mod"], ref)
@@ -525,7 +565,7 @@ def _h_weekday(m: re.Match[str], ref: date | None, text: str, start: int) -> _No
         return None
     if ref is None:
         return ("TIME" if part else "DATE", None, None)
-    d = _weekday_date(_weekday_num(wd_tok), ref, rel, _before(text, start))
+    d = _weekday_date(_weekday_num(wd_tok), ref, rel, rel is None and _future(text, start, m.end()))
     if part:
         return ("TIME", f"{_iso(d)}T{part}", (_iso(d), _iso(d)))
     return ("DATE", _iso(d), None)
