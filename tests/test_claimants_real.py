@@ -238,3 +238,10 @@ PUBLISHED = datetime(2026, 3, 4, 9, 0, tzinfo=UTC)
 def test_a_weekday_in_a_sentence_about_the_future_is_the_coming_one(text: str, day: str) -> None:
     (weekday,) = [t for t in find_times(text, PUBLISHED) if t.text.endswith("day")]
     assert weekday.value == day
+
+
+def test_a_figure_framing_the_speaker_is_the_outlets_not_the_speakers() -> None:
+    text = "A three-term mayor, Rosa Ortiz said the city would hire 200 officers next year."
+    assert _claimant(text, "three-term") is None
+    claimant = _claimant(text, "200")
+    assert claimant is not None and "Ortiz" in claimant

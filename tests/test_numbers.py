@@ -439,3 +439,38 @@ def test_whitespace_after_a_figure_is_read_in_linear_time() -> None:
     text = "about 5" + " " * 80000 + "people"
     (span,) = find_numbers(text)
     assert quantity_kinds(text, [span]) == [quantity_kind(text, span)]
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "low", "high"),
+    [
+        # "-and-" joins a number as " and " does
+        ("They waited two-and-a-half hours.", "two-and-a-half", 2.5, 2.5),
+        # a suspended hyphen: "12- to 16-hour" is one range
+        ("Crews worked 12- to 16-hour shifts.", "12- to 16", 12, 16),
+        ("One-hundred people applied.", "One-hundred", 100, 100),
+        # the preposition before a bound is the verb's, not the figure's
+        ("They talked about more than 500 jobs.", "more than 500", 500, None),
+        ("She turned over roughly 40 boxes.", "roughly 40", 40, 40),
+        ("Only one bridge stayed open.", "one", 1, 1),
+        # "19 Sept. 11 hijackers": the month's own day follows, so 19 is no day of it
+        ("Fifteen of the 19 Sept. 11 hijackers were Saudi.", "19", 19, 19),
+    ],
+)
+def test_number_phrases_read_in_news(
+    text: str, phrase: str, low: float, high: float | None
+) -> None:
+    span = next(s for s in find_numbers(text) if s.text == phrase)
+    assert (span.low, span.high) == (low, high)
+
+
+def test_a_hyphenated_ratio_and_a_vague_amount_of_money() -> None:
+    (ratio,) = find_numbers("Doctors saw a one-in-four chance.")
+    assert (ratio.text, ratio.low, ratio.unit) == ("one-in-four", 0.25, "fraction")
+    (money,) = find_numbers("The plan would cost millions of dollars.")
+    assert (money.text, money.unit) == ("millions of dollars", "USD")
+    (share,) = find_numbers("Officials said 80-plus percent agreed.")
+    assert (share.text, share.low, share.high, share.unit) == ("80-plus percent", 80, None, "%")
+    # a mixed number is a number, not a share
+    (mixed,) = find_numbers("They walked two and a half miles.")
+    assert mixed.unit is None

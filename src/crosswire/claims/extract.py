@@ -51,7 +51,7 @@ from crosswire.claims.entities import (
 )
 from crosswire.claims.errors import ClaimsError
 from crosswire.claims.nlp import load_nlp
-from crosswire.claims.numbers import NumberSpan, find_numbers, noun_kind, quantity_kinds
+from crosswire.claims.numbers import NumberSpan, find_figures, noun_kind, quantity_kinds
 from crosswire.claims.timex import TimeSpan, find_times
 from crosswire.model import (
     Article,
@@ -138,6 +138,8 @@ _BODIES = frozenset(
     }
 )
 _MIN_WORDS = 5
+# a figure makes a short sentence a claim: "The final tally was 97-1.", "The toll rose to 17."
+_MIN_FIGURE_WORDS = 3
 # parse pieces a copy adds only when they are long enough to hold a sentence
 _MIN_NOVEL_CHARS = 40
 _NLP_BATCH = 32
@@ -381,7 +383,7 @@ def _read(article: Article, doc: Doc, offset: int) -> _Read:
     """Drafts and mentions of one parsed text (an article, or a piece of a copy at `offset`)."""
     text = doc.text
     reference = published_instant(article.published)
-    numbers = find_numbers(text)
+    numbers = find_figures(text)
     times = [t for t in find_times(text, reference) if t.interval is not None]
     attributions = sorted(find_attributions(doc), key=lambda a: a.cue.start)
     number_starts = [n.start for n in numbers]
@@ -416,14 +418,15 @@ def _read(article: Article, doc: Doc, offset: int) -> _Read:
             s0 += dateline.end()
         sent_text = text[s0:s1]
         opens, closes = _quote_marks(sent_text, bool(in_quote))
-        if not _asserts(sent):
+        window = _window(number_starts, s0, s1)
+        if not _asserts(sent, window.start < window.stop):
             if closes:
                 in_quote = []
             continue
         # a cue with nobody behind it ("is expected to"), or only the dateline the parser
         # took for a subject, names no claimant: the figure goes to whoever else is cited
         sent_atts = [a for a in attributions[_window(cue_starts, s0, s1)] if _names_someone(a)]
-        sent_nums = [n for n in numbers[_window(number_starts, s0, s1)] if n.end <= s1]
+        sent_nums = [n for n in numbers[window] if n.end <= s1]
         if sent_nums and not sent_atts:
             sent_atts = _measured_by(sent)
         sent_times = _times_apart(times[_window(time_starts, s0, s1)], s1, sent_nums)
@@ -444,7 +447,12 @@ def _read(article: Article, doc: Doc, offset: int) -> _Read:
                 _attribute(draft, attribution, offset, last_sources, people)
             for number in nums:
                 kind, subject = kinds[id(number)]
-                if subject and kind != "magnitude" and kind == subject.split()[-1].lower():
+                if (
+                    number.kind is None
+                    and subject
+                    and kind != "magnitude"
+                    and kind == subject.split()[-1].lower()
+                ):
                     # the words after a figure are only a guess at what it counts
                     # ("two people familiar with ..."); the parse knows the noun
                     kind, subject = _counted_noun(doc, number) or (kind, subject)
@@ -612,9 +620,10 @@ def _names_someone(attribution: Attribution) -> bool:
     return source is not None and not _BARE_DATELINE.match(source.text)
 
 
-def _asserts(sent: Span) -> bool:
+def _asserts(sent: Span, has_figure: bool = False) -> bool:
     words = sum(1 for token in sent if token.is_alpha)
-    if words < _MIN_WORDS or sent.text.rstrip().endswith("?"):
+    least = _MIN_FIGURE_WORDS if has_figure else _MIN_WORDS
+    if words < least or sent.text.rstrip().endswith("?"):
         return False
     return any(token.pos_ in {"VERB", "AUX"} for token in sent)
 
@@ -623,8 +632,11 @@ def _group_by_attribution(
     numbers: Sequence[NumberSpan], attributions: Sequence[Attribution]
 ) -> list[tuple[Attribution | None, list[NumberSpan]]]:
     """One group per claimant in the sentence: each figure goes to the attribution whose
-    content holds it, else to the nearest cue; a sentence with no figures takes its
-    first attribution (the main one), one with no attribution is the outlet's own."""
+    content holds it; a figure before the nearest cue and outside its content is the
+    outlet's own ("A two-term congressman, Smith said he would run": "two-term" is not
+    Smith's claim), any other goes to the nearest cue (a content may end too early). A sentence
+    with no figures takes its first attribution (the main one), one with no attribution
+    is the outlet's own."""
     if not attributions:
         return [(None, list(numbers))]
     if not numbers:
@@ -633,11 +645,21 @@ def _group_by_attribution(
     cues = [a.cue.start for a in attributions]
     in_order = all(a < b for a, b in pairwise(cues))
     groups: dict[int, list[NumberSpan]] = {}
+    own: list[NumberSpan] = []
     for number, best in zip(numbers, holders, strict=True):
         if best < 0:
             best = _nearest(cues, number.start) if in_order else _nearest_scan(cues, number.start)
+            # before its cue and outside its content: the sentence's own framing
+            if attributions[best].content is not None and number.start < cues[best]:
+                own.append(number)
+                continue
         groups.setdefault(best, []).append(number)
-    return [(attributions[i], groups[i]) for i in sorted(groups)]
+    out: list[tuple[Attribution | None, list[NumberSpan]]] = [
+        (attributions[i], groups[i]) for i in sorted(groups)
+    ]
+    if own:
+        out.append((None, own))
+    return out
 
 
 def _innermost(numbers: Sequence[NumberSpan], attributions: Sequence[Attribution]) -> list[int]:

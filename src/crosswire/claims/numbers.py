@@ -38,13 +38,21 @@ Interval conventions (all bounds are closed unless stated):
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-__all__ = ["NumberSpan", "find_number_atoms", "find_numbers", "quantity_kind", "quantity_kinds"]
+__all__ = [
+    "NumberSpan",
+    "find_figures",
+    "find_number_atoms",
+    "find_numbers",
+    "quantity_kind",
+    "quantity_kinds",
+]
 
 NEARLY_FLOOR = 0.9  # "nearly N" is at least this share of N
 
@@ -62,6 +70,10 @@ class NumberSpan:
     unit: str | None = None
     low_inclusive: bool = True
     high_inclusive: bool = True
+    # what the phrase's own form says it counts ("97-1" -> votes, "twice" -> times); set
+    # only by `find_figures`, and then `quantity_kinds` takes it as it is
+    kind: str | None = None
+    counted: str | None = None
 
 
 # ------------------------------------------------------------------ vocabulary
@@ -256,8 +268,9 @@ _TOKEN_SRC = (
     rf"|(?P<word>(?:{_NUMWORD_ALT}|{_DENOM_ALT}|{_DOZEN}|point|minus|negative|an?)(?![A-Za-z]))"
 )
 _TOKEN_RE = re.compile(_TOKEN_SRC, re.IGNORECASE)
-# a run: number tokens joined by spaces, hyphens, "and"/"&" or a comma before a word
-_SEP = r"(?:\s*[-–]\s*|\s+and\s+|\s*&\s*|,\s+(?=[A-Za-z])|\s+)"
+# a run: number tokens joined by spaces, hyphens, "and"/"&" or a comma before a word;
+# "-and-" first, so that "two-and-a-half" is one number and not "two" and "half"
+_SEP = r"(?:[-–]and[-–]|\s*[-–]\s*|\s+and\s+|\s*&\s*|,\s+(?=[A-Za-z])|\s+)"
 _START = (
     rf"(?:\d|\.\d|[{_UFRAC_ALT}]"
     rf"|(?:{_NUMWORD_ALT}|{_DENOM_ALT}|{_DOZEN}|minus|negative)(?![A-Za-z])"
@@ -295,7 +308,8 @@ _BLOCK_RE = re.compile(
     r"|\b\d{1,4}[/.-]\d{1,2}[/.-]\d{1,4}\b"
     r"|\b(?:1[5-9]|20)\d{2}-(?:0[1-9]|1[0-2]|\d{2})\b(?![-–]\d)"
     rf"|\b{_MONTHS_CAP}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?!,\d|\d)"
-    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS_CAP}\b"
+    # "the 19 Sept. 11 hijackers": a month followed by its own day is that day's date
+    rf"|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS_CAP}\b(?!\.?\s+\d{{1,2}}\b)"
     r"|\b(?:No|Nos|Art|Sec|Vol|Ch|Fig|Para|Pt)\.\s*\d+"
     r"|\b(?:Article|Section|Resolution|Flight|Route|Chapter|Page|Room|Volume|Episode|Highway|"
     r"Interstate|Amendment|Level|Category|Gate|Platform|Terminal|Version|Apollo|Windows|"
@@ -355,7 +369,8 @@ _SUFFIX_MOD_RE = re.compile(
     re.IGNORECASE,
 )
 _RANGE_SEP_RE = re.compile(
-    r"\s*(?:(?P<dash>[-–—~])|(?P<to>to|through|thru|and|or)(?![\w]))\s*"
+    # "40- to 60-hour": the first number's hyphen is suspended, the range is "to"
+    r"\s*(?:(?P<dash>[-–—~])|(?:[-–]\s+)?(?P<to>to|through|thru|and|or)(?![\w]))\s*"
     r"(?:(?P<cur>US\$|[$€£¥₩₽₴₹])\s?)?$",
     re.IGNORECASE,
 )
@@ -382,7 +397,9 @@ _VAGUE_RE = re.compile(
 )
 _PRONOUN_ONE_BEFORE = re.compile(
     r"(?:\b(?:no|the|this|that|which|any|every|each|some|another|anyone|someone|every|such"
-    r"|little|only|last|big|new|old|right|wrong|other|a|its|his|her|their|our|my|your|at)"
+    r"|little|last|big|new|old|right|wrong|other|a|its|his|her|their|our|my|your|at"
+    # "the only one" is a pronoun, "changed only one word" a count
+    r"|(?:the|its|his|her|their|our|my|your)\s+only)"
     r"\s+|')$",
     re.IGNORECASE,
 )
@@ -391,6 +408,8 @@ _PRONOUN_ONE_AFTER = re.compile(
     r"|\s+or\s+another|\s+after\s+another)",
     re.IGNORECASE,
 )
+# "a one-in-four chance", "a one in five risk": "one" is the ratio's numerator, not a pronoun
+_RATIO_AFTER = re.compile(r"(?:-in-|\s+in\s+|\s+out\s+of\s+)(?=\d|[a-z]+\b)", re.IGNORECASE)
 _HALF_BEFORE = re.compile(
     r"\b(?:the|first|second|third|fourth|last|latter|former|other|next|this|that|its|his|her"
     r"|their|our|my|your|one|each|every)\s+$",
@@ -443,6 +462,8 @@ def _tokenize_run(text: str, start: int, end: int) -> list[_Tok]:
             if m_sep is None or m_sep.end() == pos:
                 break
             sep = _WS_RE.sub(" ", m_sep.group(0).strip().lower()) or " "
+            if sep.strip("-–") == "and":
+                sep = "and"
             pos = m_sep.end()
         neg = ""
         if text.startswith(("-", "−"), pos) and not toks:
@@ -581,7 +602,9 @@ class _Group:
             return False
         if sep == "and" or sep == "&":
             # "and" joins only after a scale word, or before a fractional tail ("and a half")
-            frac_tail = k == "a" and nxt is not None and nxt.kind == "denom" and nxt.sep == " "
+            frac_tail = (
+                k == "a" and nxt is not None and nxt.kind == "denom" and nxt.sep in (" ", "-")
+            )
             frac_tail = frac_tail or (
                 k in ("unit", "teen", "tens")
                 and nxt is not None
@@ -629,7 +652,8 @@ class _Group:
                     return self._set(tok)
             return False
         if k == "hundred":
-            if sep != " " or self.has_hundred or self.is_frac:
+            # "one-hundred candidates" is 100 as "one hundred" is
+            if sep not in (" ", "-") or self.has_hundred or self.is_frac:
                 return False
             if last in ("unit", "teen", "tens", "a", "dig") and (
                 self.cur - self.big_total < 100 or (last == "dig" and self.ntok == 1)
@@ -827,7 +851,8 @@ def _finish(text: str, grp: _Group, value: float, is_frac: bool) -> _Atom:
         and len(literal) == 4
         and _YEAR_MIN <= value <= _YEAR_MAX
     )
-    if is_frac:
+    if is_frac and abs(value) < 1:
+        # "two and a half" is a number like 2.5, not a share of something
         atom.unit = "fraction"
     if grp.scaled and grp.big_total:
         atom.mantissa = value / grp.last_big if grp.last_big != math.inf else None
@@ -954,9 +979,13 @@ def _atoms(text: str, starts: list[int]) -> list[_Atom]:
                 continue
             if not _keep_atom(text, atom):
                 continue
-            if atom.bare_one and (
-                _PRONOUN_ONE_BEFORE.search(text, max(0, atom.start - 12), atom.start)
-                or _PRONOUN_ONE_AFTER.match(text[atom.end : atom.end + 20])
+            if (
+                atom.bare_one
+                and not _RATIO_AFTER.match(text, atom.end)
+                and (
+                    _PRONOUN_ONE_BEFORE.search(text, max(0, atom.start - 12), atom.start)
+                    or _PRONOUN_ONE_AFTER.match(text[atom.end : atom.end + 20])
+                )
             ):
                 continue
             lit = text[atom.start : atom.end].lower()
@@ -1065,7 +1094,16 @@ def _vague_spans(text: str, starts: list[int]) -> list[_Span]:
         end = m.end()
         if _is_blocked(text, m.start(), end):
             continue
-        spans.append(_Span(m.start(), end, low, high, approximate=True, point=None, atoms=0))
+        unit = None
+        if m.group(0).lower().endswith("of"):
+            # "billions of dollars" is an amount, as "$2 billion" is
+            cur = _UNIT_SUFFIX_RE.match(text, end)
+            if cur is not None and cur.group("cur") and cur.group(0)[:1].isspace():
+                unit = _CURRENCY_WORDS.get(_WS_RE.sub(" ", cur.group("cur").strip().lower()))
+                end = cur.end() if unit is not None else end
+        spans.append(
+            _Span(m.start(), end, low, high, approximate=True, unit=unit, point=None, atoms=0)
+        )
     return spans
 
 
@@ -1076,6 +1114,10 @@ def _apply_prefix(text: str, span: _Span, floor: int) -> None:
     mods = list(_MOD_RE.finditer(m.group(0)))
     if not mods or "<>" in m.group(0) or "=<" in m.group(0) or "=>" in m.group(0):
         return
+    if len(mods) >= 2 and _governs_nothing(mods[0], mods[1]):
+        # "talked about more than 800,000", "turned over roughly half": the first word is a
+        # preposition or particle of the verb, the second says what the figure is
+        mods = mods[1:]
     value = span.point
     applied = False
     for mod in mods:
@@ -1123,8 +1165,21 @@ def _apply_prefix(text: str, span: _Span, floor: int) -> None:
             span.low = span.high = value
         applied = True
     if applied:
-        span.start = m.start() + (len(m.group(0)) - len(m.group(0).lstrip()))
+        span.start = m.start() + mods[0].start()
         span.prefixed = True
+
+
+_BOUND_GROUPS = frozenset({"le", "li", "ue", "ui"})
+_PARTICLES = frozenset({"over", "above", "under", "below"})
+
+
+def _governs_nothing(first: re.Match[str], second: re.Match[str]) -> bool:
+    """Whether `first`, stacked before `second`, is a word of the sentence, not a modifier:
+    an approximation before a bound ("about more than") or a bare "over" before an
+    approximation ("over roughly half")."""
+    if first.lastgroup == "ap" and second.lastgroup in _BOUND_GROUPS:
+        return _WS_RE.sub(" ", first.group(0).lower()) not in ("upwards of", "or so")
+    return first.group(0).lower() in _PARTICLES and second.lastgroup == "ap"
 
 
 def _apply_suffix(text: str, span: _Span, next_start: int | None) -> None:
@@ -1156,6 +1211,11 @@ def _apply_suffix(text: str, span: _Span, next_start: int | None) -> None:
         else:
             return
     span.end = m.end()
+    if span.unit is None:
+        # "90-plus percent": the unit comes after the bound
+        unit = _UNIT_SUFFIX_RE.match(text, span.end)
+        if unit is not None and unit.group("pct"):
+            span.unit, span.end = "%", unit.end()
 
 
 def _merge_ranges(text: str, spans: list[_Span]) -> list[_Span]:
@@ -1277,10 +1337,15 @@ def _fraction_ratios(
         if i + 1 < len(spans):
             b = spans[i + 1]
             gap = text[a.end : b.start].lower()
+            link = gap.strip()
+            # "a one-in-four chance": the hyphenated ratio
+            hyphened = len(link) > 2 and link[0] == link[-1] == "-"
+            if hyphened:
+                link = link[1:-1]
             if (
-                gap.strip() in links
+                link in links
                 and not _TIME_AFTER.match(text[b.end : b.end + 20])
-                and gap.startswith(" ")
+                and (gap.startswith(" ") or hyphened)
                 and a.point is not None
                 and b.point is not None
                 and a.unit is None
@@ -1398,6 +1463,7 @@ _PAST_VERBS = frozenset(
         *("struck", "hit", "shook", "stood", "rose", "fell", "left", "took", "came", "went"),
         *("began", "saw", "told", "gave", "found", "held", "met", "brought", "kept"),
         *("spread", "swept", "tore", "broke", "sank", "burst", "ran", "fled", "stayed"),
+        *("fought", "won", "lost", "paid", "sold", "spoke", "wrote", "grew", "drew", "flew"),
     }
 )
 # words between "of" and the counted noun: "five of the dead", "a quarter of a century"
@@ -1595,6 +1661,11 @@ def quantity_kinds(text: str, spans: Sequence[NumberSpan]) -> list[tuple[str | N
     # one of the figure's unit (a fraction may also inherit from a bare count)
     by_unit: dict[str | None, list[int]] = {}
     for i, span in enumerate(spans):
+        if span.kind is not None:
+            # a tally side, a duration, a share: its form said what it is, and a bare
+            # figure after it is no more of the same
+            out.append((span.kind, span.counted))
+            continue
         kind, counted = _own_kind(text, span, shocks)
         result = (kind, counted)
         if counted is None and kind not in ("money", "percent"):
@@ -1621,3 +1692,574 @@ def _earlier(spans: Sequence[NumberSpan], indices: list[int], start: int) -> int
         if spans[j].end <= start:
             return j
     return -1
+
+
+# ------------------------------------------------------------------ figures a claim states
+#
+# `find_numbers` reads number phrases as a number model does (Recognizers-Text, quantulum3
+# score it). A claim's figures are read from those with what the phrase's form adds, rule
+# by rule (examples beside each):
+#
+# - TALLY: two whole numbers joined by "-", "to" or "votes to", after a vote word or before
+#   one, are the two sides of a vote, "votes for" then "votes against", each its own figure
+#   over its own digits: "voted 97-1", "a 97-1 vote", "passed 234-193", "the final tally was
+#   97-1", "by a vote of 51 to 49", "by 45-55" (not a range), "a 5-4 decision". A game's
+#   score is read the same way, "score for" then "score against" ("won 3-1", "a 2-0
+#   victory"). A date is neither ("after 9-11").
+# - DURATION: a figure followed by a time unit is a length of time in days (week 7, month
+#   30, year 365, decade 3650; unit "days"), or in hours (unit "hours"): "40 days", "six
+#   weeks", "a two-year investigation", "two-and-a-half months", "three more years", "40-
+#   to 60-hour". Its kind is the noun the duration is of, "investigation" ("a two-year
+#   investigation", "four days of hearings"), else "duration". "over"/"under" before it
+#   bound it when a verb or preposition of length comes first ("for over 20 years"); alone
+#   they say during ("talks over three days"). Also: "more than a month", "for a decade"
+#   (one unit under a bound or after "for"), "decades" (vague, 20 years and up), and a
+#   running day count "the 14th day of the shutdown" (14 days; "first" is left out: "the
+#   first day of school" counts nothing).
+# - SHARE: a proportion ("two-thirds", "one-in-four", "3 in 4", "half") is a percentage,
+#   unit "%", kind "percent", value x 100 rounded to 2 places (two-thirds 66.67), so that it
+#   lines up with "67 percent"; `counted` keeps what it is a share of.
+# - TIMES: "twice" 2, "thrice" 3, "a two-fold rise" 2, kind "times".
+# - VOTE SIDE: "52 in favor and 47 against": "votes for", "votes against".
+# - VAGUE: "dozens of", "several", "hundreds of thousands of" keep their low end and are
+#   open above (see _VAGUE_OPEN_RE); "a few" stays closed.
+# - COMPOUND: "a seven-count indictment", "a 35-word oath", "a 225-page report": the word
+#   after the hyphen is what is counted (kind "count", "word", "page").
+# - NOT A FIGURE (dropped): ages ("a 26-year-old man", "aged 45", "Smith, 45, of Ohio"),
+#   event names written as numbers ("9/11", "24/7", "the 9-11 attacks"), street numbers
+#   ("1600 Pennsylvania Avenue"), "in one case", "a one-time payment", and a definite
+#   article before a spelled small number naming a set already known ("the two countries",
+#   "the two sides"). Calendar years, dates and ordinals never become numbers at all.
+
+_TALLY_GAP_RE = re.compile(r"\s*[-–]\s*|\s+to\s+|\s+votes?\s+to\s+", re.IGNORECASE)
+_TALLY_RANGE_RE = re.compile(r"(\d[\d,]*)(\s*[-–]\s*|\s+to\s+)(\d[\d,]*)", re.IGNORECASE)
+# a vote word in the same clause before the tally: "The Senate voted 97-1", "passed the
+# House 234-193", "the final tally was 97-1", "by a vote of 51 to 49"
+_TALLY_BEFORE_RE = re.compile(
+    r"\b(?:vot(?:e|es|ed|ing)|tally|margin|pass(?:ed|es)?|approv(?:e|ed|es)|reject(?:ed|s)?|"
+    r"defeat(?:ed|s)?|adopt(?:ed|s)?|confirm(?:ed|s)?|clear(?:ed|s)|fail(?:ed|s)?|"
+    r"ratif(?:ied|ies)|overr(?:ode|ide|idden)|sustain(?:ed|s)?|split|ruled|backed|"
+    r"endorsed|elected|acquitted|convicted)\b",
+    re.IGNORECASE,
+)
+# a vote word right after it: "a 97-1 vote", "a 5-4 decision", "a 60-40 majority"
+_TALLY_AFTER_RE = re.compile(
+    r"\s*(?:-\s*)?(?:votes?|margin|tally|decision|ruling|verdict|majority|split)\b",
+    re.IGNORECASE,
+)
+# what may follow a tally read from the words before it: the clause goes on, or ends;
+# a noun ("voted 40 to 60 amendments") means the pair counted something else
+_TALLY_END_RE = re.compile(
+    r"\s*(?:[,.;:)!?\"”’—–]|$)|\s+(?:on|in|to|with|after|before|as|and|but|or|for|against|"
+    r"at|by|margin|vote|votes|decision|ruling|majority|tally|split|that|which|when|while|"
+    r"earlier|last|this|yesterday|today|tonight|late|early|monday|tuesday|wednesday|"
+    r"thursday|friday|saturday|sunday|one|two|three|four|five|six|seven|eight|nine|ten|"
+    r"\d+)\b",
+    re.IGNORECASE,
+)
+_TALLY_WINDOW = 60
+_TALLY_KINDS = ("votes for", "votes against")
+# a game's score has two sides as a vote does: "won 3-1", "a 2-0 victory"; the first side
+# is the one the sentence is about
+_SCORE_KINDS = ("score for", "score against")
+_SCORE_AFTER_RE = re.compile(
+    r"\s*(?:-\s*)?(?:win|wins|victory|loss|defeat|lead|rout|draw|tie|score|scoreline)\b",
+    re.IGNORECASE,
+)
+_SCORE_BEFORE_RE = re.compile(
+    r"\b(?:won|win|wins|beat|beats|beating|lost|loses|losing|drew|trailed|trailing|led|"
+    r"leads|leading)\b",
+    re.IGNORECASE,
+)
+# one side of a vote named after it: "52 in favor and 47 against"
+_VOTE_SIDE_RE = re.compile(
+    r"\s+(?:votes?\s+)?(?:(?P<yes>in\s+favou?r)|(?P<no>against|opposed))\b", re.IGNORECASE
+)
+
+_DAY_FACTORS = {
+    "day": 1,
+    "week": 7,
+    "fortnight": 14,
+    "month": 30,
+    "year": 365,
+    "decade": 3650,
+    "century": 36500,
+}
+_DURATION_UNIT_RE = re.compile(
+    r"(?P<sep>\s*[-–]\s*|\s+)"
+    r"(?:(?P<extra>more|additional|extra|straight|consecutive|full|long|whole|further|"
+    r"successive)\s+)?"
+    r"(?P<unit>days?|weeks?|fortnights?|months?|years?|decades?|century|centuries|hours?)"
+    r"(?![\w])",
+    re.IGNORECASE,
+)
+# "over three days" is during them, "for over 20 years" more than them: the word before
+# "over"/"under" says which
+_LENGTH_WORDS = (
+    r"\b(?:for|with|after|in|of|than|spent|served|serving|lasted|lasting|lasts|took|taking|"
+    r"takes|been|within|by|at)\s+"
+)
+_LENGTH_BOUND_RE = re.compile(
+    _LENGTH_WORDS + r"(?:just\s+|well\s+|slightly\s+)?(?P<w>over|under)\s+$", re.IGNORECASE
+)
+_LENGTH_WORD_BEFORE_RE = re.compile(_LENGTH_WORDS + "$", re.IGNORECASE)
+# "more than a month": the bound and article before a unit word (found with `str.find`:
+# scanning the text with this alternation at every position cost more than all else)
+_A_DURATION_RE = re.compile(
+    r"(?<![\w])(?P<mod>more\s+than|less\s+than|at\s+least|at\s+most|up\s+to|nearly|almost|"
+    r"about|around|roughly|(?:just\s+)?(?:over|under)|for|lasted|lasting)\s+(?P<a>a|an|one)\s+$",
+    re.IGNORECASE,
+)
+_UNIT_WORDS = ("day", "week", "fortnight", "month", "year", "decade", "century", "hour")
+_BEFORE_UNIT = 48
+# "a year and a half", "two years and a half"
+_AND_A_HALF_RE = re.compile(r"\s+and\s+(?:a\s+)?half\b", re.IGNORECASE)
+_DECADES_RE = re.compile(r"(?<![\w-])decades\b(?!\s*-?\s*old)", re.IGNORECASE)
+_ORDINAL_WORDS = {
+    "second": 2,
+    "third": 3,
+    "fourth": 4,
+    "fifth": 5,
+    "sixth": 6,
+    "seventh": 7,
+    "eighth": 8,
+    "ninth": 9,
+    "tenth": 10,
+    "eleventh": 11,
+    "twelfth": 12,
+    "thirteenth": 13,
+    "fourteenth": 14,
+    "fifteenth": 15,
+    "sixteenth": 16,
+    "seventeenth": 17,
+    "eighteenth": 18,
+    "nineteenth": 19,
+    "twentieth": 20,
+    "thirtieth": 30,
+    "fortieth": 40,
+    "fiftieth": 50,
+    "hundredth": 100,
+}
+# "the 14th day", "its second straight day": what comes before "day"
+_DAY_COUNT_RE = re.compile(
+    r"\b(?:the|its|their|his|her|a|this|our)\s+"
+    r"(?P<ord>(?P<num>\d{1,4})(?:st|nd|rd|th)|(?P<word>"
+    + "|".join(_ORDINAL_WORDS)
+    + r"))\s+(?:(?:straight|consecutive|full)\s+)?$",
+    re.IGNORECASE,
+)
+_TIMES_RE = re.compile(r"(?<![\w-])(?P<w>twice|thrice)(?![\w-])", re.IGNORECASE)
+_AGE_AFTER_RE = re.compile(
+    r"\s*[-–]?\s*(?:years?|months?|weeks?|days?)\s*[-–]?\s*olds?\b|\s+years?\s+of\s+age\b",
+    re.IGNORECASE,
+)
+_AGE_BEFORE_RE = re.compile(r"\b(?:aged|ages|age)\s+$", re.IGNORECASE)
+# "Smith, 45, was charged": a person's age set off by commas after the name
+_NAME_AGE_BEFORE_RE = re.compile(r"[A-Z][\w'’.-]*[a-z],\s$")
+_NAME_AGE_AFTER_RE = re.compile(r",\s+(?!and\b)(?:[a-z]|who\b)")
+_STREET_AFTER_RE = re.compile(
+    r"\s+(?:[A-Z][a-z]+\.?\s+){1,3}(?:Avenue|Ave|Street|St|Road|Rd|Boulevard|Blvd|Drive|Dr|"
+    r"Lane|Place|Court|Way|Parkway|Terrace|Square)\b"
+)
+# "9/11", "24/7", "the 9-11 attacks": numbers that name an event or a habit
+_SLASH_NAME_RE = re.compile(r"(\d{1,2})/(\d{1,2})")
+_SHARE_DENOMINATORS = frozenset({2, 3, 4, 5, 6, 8, 10, 12, 16, 100})
+_EVENT_NOUN_AFTER_RE = re.compile(
+    r"\s+(?:attacks?|hijack\w*|terror\w*|commission|anniversary|memorial|responders?|era|"
+    r"museum|bombings?)\b",
+    re.IGNORECASE,
+)
+# VAGUE: a plural of a scale word says how small a figure is, not how large ("dozens" of
+# protesters may be 150), so a claim's vague amount is open above: "dozens of" 24 and up,
+# "several" 3 and up. "a few", "a couple of", "a handful of" stay closed: they say small.
+_VAGUE_OPEN_RE = re.compile(
+    r"\b(?:several|many|dozens|scores|tens|hundreds|thousands|millions|billions|trillions)\b",
+    re.IGNORECASE,
+)
+_DAY_NAME_RE = re.compile(r"(?:[1-9]|1[0-2])[-–](?:[1-9]|[12]\d|3[01])")
+_PLURAL_AFTER_RE = re.compile(r"\s*[-–]?\s*[A-Za-z]+s\b")
+_EVENT_BEFORE_RE = re.compile(r"\b(?:since|after|before|post|pre)[\s-]+$", re.IGNORECASE)
+_UNIT_AND_BEFORE_RE = re.compile(
+    r"\b(?:minute|hour|day|week|month|year|decade)s?\s+and\s+$", re.IGNORECASE
+)
+_IN_ONE_CASE_RE = re.compile(r"\s+(?:case|instance|example|sense|respect)\b", re.IGNORECASE)
+_KNOWN_SET_BEFORE_RE = re.compile(r"\b(?:the|these|those)\s+$", re.IGNORECASE)
+_KNOWN_SET_NOUNS = frozenset(
+    {
+        *("countries", "nations", "sides", "parties", "men", "women", "leaders"),
+        *("governments", "chambers", "companies", "candidates", "houses", "allies"),
+        *("groups", "teams", "camps", "firms", "brothers", "sisters", "agencies"),
+        *("powers", "neighbors", "neighbours", "rivals", "presidents", "justices"),
+        *("cities", "families", "couples", "sites", "states", "senators", "lawmakers"),
+    }
+)
+_SMALL_WORDS = frozenset({"two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"})
+_HYPHEN_WORD_RE = re.compile(r"[-–]([A-Za-z]{3,})\b")
+# "a one-time payment", "a two-way street": a number inside an adjective
+_ONE_IDIOMS = frozenset({"time", "sided", "off", "stop", "size", "liner", "liners"})
+_NOT_COUNTED_COMPOUNDS = frozenset({"plus", "old", "and", "magnitude", "percent"})
+_BIG_WORDS = frozenset({*_BIG, "hundred"})
+
+
+def find_figures(text: str) -> list[NumberSpan]:
+    """The figures a claim states, as the claims stage reads them: `find_numbers` with the
+    rules above (tallies, durations, shares, multiplicatives, compounds, non-figures), in
+    order of position and non-overlapping."""
+    spans = find_numbers(text)
+    out: list[NumberSpan] = []
+    i = 0
+    floor = 0
+    while i < len(spans):
+        span = spans[i]
+        nxt = spans[i + 1] if i + 1 < len(spans) else None
+        i += 1
+        if out and span.start < out[-1].end:
+            continue  # "two years and a half": the half went into the duration
+        if not _is_figure(text, span):
+            floor = span.end
+            continue
+        tally = _tally(text, span, nxt, floor)
+        if tally is not None:
+            out.extend(tally)
+            i += 0 if _TALLY_RANGE_RE.fullmatch(span.text) else 1
+            floor = out[-1].end
+            continue
+        floor = span.end
+        out.append(_reshape(text, span))
+    extra = _extra_figures(text)
+    if extra:
+        out = _merge_disjoint(out, extra)
+    return out
+
+
+def _plain_integer(span: NumberSpan) -> bool:
+    return (
+        span.unit is None
+        and not span.approximate
+        and span.low is not None
+        and span.low == span.high
+        and span.low == int(span.low)
+        and span.text.replace(",", "").isdigit()
+    )
+
+
+def _tally(
+    text: str, span: NumberSpan, nxt: NumberSpan | None, floor: int
+) -> list[NumberSpan] | None:
+    """The two sides of a vote, when `span` (and `nxt`) are one (see TALLY)."""
+    sides: tuple[tuple[int, int], tuple[int, int]] | None = None
+    joined = _TALLY_RANGE_RE.fullmatch(span.text)
+    if joined is not None and not span.approximate and span.unit is None:
+        # "by a vote of 45-55": read as a range, but a tally
+        sides = (
+            (span.start + joined.start(1), span.start + joined.end(1)),
+            (span.start + joined.start(3), span.start + joined.end(3)),
+        )
+        end = span.end
+    elif (
+        nxt is not None
+        and _plain_integer(span)
+        and _plain_integer(nxt)
+        and _TALLY_GAP_RE.fullmatch(text, span.end, nxt.start)
+    ):
+        sides = ((span.start, span.end), (nxt.start, nxt.end))
+        end = nxt.end
+    if sides is None:
+        return None
+    (a0, a1), (b0, b1) = sides
+    if len(text[a0:a1].replace(",", "")) == 4 and len(text[b0:b1].replace(",", "")) == 4:
+        return None  # "2014-2016"
+    if _EVENT_BEFORE_RE.search(text, max(0, a0 - 10), a0):
+        return None  # "voted after 9-11 to ...": a date, not a tally
+    kinds = _tally_kinds(text, a0, end, floor)
+    if kinds is None:
+        return None
+    return [
+        NumberSpan(s0, s1, text[s0:s1], value, value, kind=kind)
+        for (s0, s1), kind in zip(sides, kinds, strict=True)
+        for value in [float(text[s0:s1].replace(",", ""))]
+    ]
+
+
+def _tally_kinds(text: str, start: int, end: int, floor: int) -> tuple[str, str] | None:
+    """Votes or a score, from the word after the pair or one before it in its clause."""
+    if _TALLY_AFTER_RE.match(text, end):
+        return _TALLY_KINDS
+    if _SCORE_AFTER_RE.match(text, end):
+        return _SCORE_KINDS
+    if not _TALLY_END_RE.match(text, end):
+        return None
+    clause = re.split(r"[.;!?]", text[max(floor, start - _TALLY_WINDOW) : start])[-1]
+    if _TALLY_BEFORE_RE.search(clause):
+        return _TALLY_KINDS
+    if _SCORE_BEFORE_RE.search(clause):
+        return _SCORE_KINDS
+    return None
+
+
+def _is_figure(text: str, span: NumberSpan) -> bool:
+    """False for numbers that are no figure to cross-check (see NOT A FIGURE)."""
+    after = text[span.end : span.end + 40]
+    before = text[max(0, span.start - 40) : span.start]
+    if _AGE_AFTER_RE.match(after) or (_plain_integer(span) and _AGE_BEFORE_RE.search(before)):
+        return False
+    slash = _SLASH_NAME_RE.fullmatch(span.text)
+    if slash is not None:
+        num, den = int(slash.group(1)), int(slash.group(2))
+        if num >= den or den not in _SHARE_DENOMINATORS:
+            return False
+    if _DAY_NAME_RE.fullmatch(span.text) and (
+        _EVENT_NOUN_AFTER_RE.match(after)
+        # "after 9-11," is the day; "after 2-3 weeks" counts what follows
+        or (_EVENT_BEFORE_RE.search(before) and not _PLURAL_AFTER_RE.match(after))
+    ):
+        return False
+    if _plain_integer(span) and span.text.isdigit():
+        if _STREET_AFTER_RE.match(after):
+            return False
+        if (
+            span.low is not None
+            and span.low < 120
+            and _NAME_AGE_BEFORE_RE.search(before)
+            and _NAME_AGE_AFTER_RE.match(after)
+        ):
+            return False
+    if span.unit == "fraction" and _UNIT_AND_BEFORE_RE.search(before):
+        return False  # "the first hour and a half": part of a length of time, not a share
+    word = span.text.lower()
+    if word == "one" and before.lower().endswith("in ") and _IN_ONE_CASE_RE.match(after):
+        return False
+    compound = _HYPHEN_WORD_RE.match(after)
+    if compound is not None:
+        idiom = compound.group(1).lower()
+        if idiom == "way" or (word == "one" and idiom in _ONE_IDIOMS):
+            return False
+    if word in _SMALL_WORDS and _KNOWN_SET_BEFORE_RE.search(before):
+        noun = re.match(r"\s+([a-z]+)", after)
+        if noun is not None and noun.group(1) in _KNOWN_SET_NOUNS:
+            return False
+    return True
+
+
+def _reshape(text: str, span: NumberSpan) -> NumberSpan:
+    """`span` as a claim's figure: a duration, a share or a compound count (see above)."""
+    if span.unit == "fraction":
+        counted = _own_kind(text, span)[1]
+        return replace(
+            span,
+            low=_percent(span.low),
+            high=_percent(span.high),
+            unit="%",
+            kind="percent",
+            counted=counted,
+        )
+    if _VAGUE_OPEN_RE.search(span.text) and not any(c.isdigit() for c in span.text):
+        span = replace(span, high=None)
+    if span.unit is not None or (span.low is None and span.high is None):
+        return span
+    duration = _DURATION_UNIT_RE.match(text, span.end)
+    if duration is not None and not (duration.group("extra") and "-" in duration.group("sep")):
+        return _as_duration(text, span, duration)
+    side = _VOTE_SIDE_RE.match(text, span.end)
+    if side is not None and _plain_integer(span):
+        return replace(span, kind=_TALLY_KINDS[0] if side.group("yes") else _TALLY_KINDS[1])
+    compound = _HYPHEN_WORD_RE.match(text, span.end)
+    if compound is not None:
+        word = compound.group(1).lower()
+        if word == "fold":
+            return replace(span, kind="times")
+        if (
+            word not in _NOT_COUNTED_COMPOUNDS
+            and word not in _DENOM_WORDS
+            and word not in _BIG_WORDS
+        ):
+            return replace(span, kind=word, counted=_own_kind(text, span)[1] or word)
+    return span
+
+
+def _percent(value: float | None) -> float | None:
+    return None if value is None else round(value * 100, 2)
+
+
+def _as_duration(text: str, span: NumberSpan, m: re.Match[str]) -> NumberSpan:
+    unit_word = m.group("unit").lower()
+    hours = unit_word.startswith("hour")
+    base = unit_word[:-1] if unit_word.endswith("s") and unit_word != "centuries" else unit_word
+    factor = 1 if hours else _DAY_FACTORS["century" if base.startswith("centur") else base]
+    low = None if span.low is None else span.low * factor
+    high = None if span.high is None else span.high * factor
+    end = m.end()
+    half = _AND_A_HALF_RE.match(text, end)
+    if half is not None:
+        low = None if low is None else low + factor / 2
+        high = None if high is None else high + factor / 2
+        end = half.end()
+    start, low_inc, high_inc = span.start, span.low_inclusive, span.high_inclusive
+    bound = _LENGTH_BOUND_RE.search(text, max(0, span.start - 40), span.start)
+    if bound is not None and low == high:
+        start = bound.start("w")
+        if bound.group("w").lower() == "over":
+            high, low_inc = None, False
+        else:
+            low, high_inc = None, False
+    kind, counted = _duration_kind(text, end, "-" in m.group("sep") or "–" in m.group("sep"))
+    return NumberSpan(
+        start,
+        end,
+        text[start:end],
+        low,
+        high,
+        approximate=span.approximate,
+        unit="hours" if hours else "days",
+        low_inclusive=low_inc,
+        high_inclusive=high_inc,
+        kind=kind,
+        counted=counted,
+    )
+
+
+_PHRASE_END_RE = re.compile(r"[—–;:,.()\"“”]|\s-\s")
+# words that end the noun a duration is of ("a three-hour ordeal early Sunday", "a nine-day
+# trip without ...")
+_DURATION_NOUN_STOP = frozenset(
+    {
+        *("early", "late", "without", "within", "like", "via", "per", "yet", "ever"),
+        *("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+    }
+)
+
+
+def _duration_kind(text: str, end: int, hyphened: bool) -> tuple[str, str | None]:
+    """(kind, counted) of a duration ending at `end`: the noun it is of ("four days of
+    hearings", "a two-year investigation"), else "duration"."""
+    # the phrase ends at a dash or a clause mark: "10 years of tax returns — Mr. Trump"
+    words = _WORD_RE.findall(_PHRASE_END_RE.split(text[end : end + 120], 1)[0])
+    words = list(itertools.takewhile(lambda w: w.lower() not in _DURATION_NOUN_STOP, words))
+    if words[:1] == ["of"]:
+        words = words[1:]
+        if words[:1] and words[0].lower() in _OF_DETERMINERS:
+            words = words[1:]
+    elif not hyphened:
+        return "duration", None
+    chunk = _noun_chunk(words)
+    if not chunk or chunk[-1].lower().rstrip("s") in _DAY_FACTORS:
+        return "duration", None
+    return chunk[-1].lower(), " ".join(chunk)
+
+
+def _extra_figures(text: str) -> list[NumberSpan]:
+    """Figures with no number in them: "twice", "more than a month", "decades", "the
+    14th day" (see TIMES and DURATION)."""
+    lowered = text.lower()
+    out: list[NumberSpan] = []
+    if "twice" in lowered or "thrice" in lowered:
+        for m in _TIMES_RE.finditer(text):
+            value = 2.0 if m.group("w").lower() == "twice" else 3.0
+            out.append(NumberSpan(m.start(), m.end(), m.group(0), value, value, kind="times"))
+    for unit in _UNIT_WORDS:
+        for pos in _occurrences(lowered, unit) if unit in lowered else ():
+            end = pos + len(unit)
+            bound = _A_DURATION_RE.search(text, max(0, pos - _BEFORE_UNIT), pos)
+            if bound is not None:
+                out.append(_a_duration(text, bound, unit, end))
+            elif unit == "day":
+                count = _DAY_COUNT_RE.search(text, max(0, pos - _BEFORE_UNIT), pos)
+                if count is not None:
+                    out.append(_day_count(text, count, end))
+    if "decades" in lowered:
+        for m in _DECADES_RE.finditer(text):
+            kind, counted = _duration_kind(text, m.end(), False)
+            # as "dozens of" is 24 and up (see VAGUE)
+            low, high = 20.0 * _DAY_FACTORS["year"], None
+            out.append(
+                NumberSpan(
+                    m.start(),
+                    m.end(),
+                    m.group(0),
+                    low,
+                    high,
+                    approximate=True,
+                    unit="days",
+                    kind=kind,
+                    counted=counted,
+                )
+            )
+    out.sort(key=lambda s: s.start)
+    return out
+
+
+def _day_count(text: str, m: re.Match[str], end: int) -> NumberSpan:
+    num = m.group("num")
+    value = float(num) if num else float(_ORDINAL_WORDS[m.group("word").lower()])
+    kind, counted = _duration_kind(text, end, False)
+    start = m.start("ord")
+    return NumberSpan(
+        start, end, text[start:end], value, value, unit="days", kind=kind, counted=counted
+    )
+
+
+def _a_duration(text: str, m: re.Match[str], unit: str, end: int) -> NumberSpan:
+    mod = _WS_RE.sub(" ", m.group("mod").lower())
+    hours = unit == "hour"
+    value = 1.0 if hours else float(_DAY_FACTORS[unit])
+    half = _AND_A_HALF_RE.match(text, end)
+    if half is not None:
+        value, end = value * 1.5, half.end()
+    low: float | None = value
+    high: float | None = value
+    low_inc = high_inc = True
+    approximate = False
+    start = m.start()
+    if mod in ("for", "lasted", "lasting") or (
+        mod in ("over", "under")
+        and not _LENGTH_WORD_BEFORE_RE.search(text, max(0, start - 20), start)
+    ):
+        # "for a decade" says how long; "talks over a week" were during it: the figure
+        # is the unit itself (a bare "a week" is left alone: "a week ago", "once a week")
+        start, mod = m.start("a"), ""
+    if mod.endswith("over") or mod == "more than":
+        high, low_inc = None, False
+    elif mod == "at least":
+        high = None
+    elif mod in ("nearly", "almost"):
+        low, approximate = value * NEARLY_FLOOR, True
+    elif mod in ("about", "around", "roughly"):
+        approximate = True
+    elif mod.endswith("under") or mod == "less than":
+        low, high_inc = None, False
+    elif mod:  # "at most", "up to"
+        low = None
+    kind, counted = _duration_kind(text, end, False)
+    return NumberSpan(
+        start,
+        end,
+        text[start:end],
+        low,
+        high,
+        approximate,
+        "hours" if hours else "days",
+        low_inc,
+        high_inc,
+        kind=kind,
+        counted=counted,
+    )
+
+
+def _merge_disjoint(first: list[NumberSpan], extra: list[NumberSpan]) -> list[NumberSpan]:
+    """`first` with `extra` added, in order (both are sorted and each disjoint): an extra
+    figure that holds figures of `first` whole replaces them ("more than a year and a half"
+    holds "a half"), one that only overlaps them is left out."""
+    starts = [s.start for s in first]
+    dropped: set[int] = set()
+    added: list[NumberSpan] = []
+    for span in extra:
+        lo, hi = bisect_left(starts, span.start), bisect_left(starts, span.end)
+        # the one of `first` starting before this one may reach into it
+        if lo > 0 and first[lo - 1].end > span.start:
+            continue
+        if hi > lo and first[hi - 1].end > span.end:
+            continue
+        dropped.update(range(lo, hi))
+        added.append(span)
+    kept = [s for n, s in enumerate(first) if n not in dropped]
+    return sorted([*kept, *added], key=lambda s: s.start)

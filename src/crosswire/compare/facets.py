@@ -641,7 +641,12 @@ def mentions_of(info: ClaimInfo) -> list[Mention]:
         if quantity.background or (quantity.low is None and quantity.high is None):
             continue
         fam = family_of(quantity)
-        if fam is None or (fam[0] not in _CORE_FAMILIES and fam[0] not in _MEASURES.values()):
+        # a duration, share or amount is never a head count an event word can name
+        # ("12 days of protests after the death of ...")
+        measured = unit_of(quantity) is not None
+        if not measured and (
+            fam is None or (fam[0] not in _CORE_FAMILIES and fam[0] not in _MEASURES.values())
+        ):
             kind = _event_kind(info.claim, quantity)
             if kind in ("killed", "injured"):
                 fam = ("casualties", kind)

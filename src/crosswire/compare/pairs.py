@@ -399,6 +399,7 @@ _GENERIC_NOUNS = frozenset(
 
 def _named_alike(a: Side, b: Side) -> bool:
     """Whether two figures share a word saying what they measure: their counted noun or
-    a word around them, beyond their unit ("pages of e-mails" / "pages of printed
-    e-mails"; not "duration" / "duration")."""
-    return bool(((a.noun | a.near) & (b.noun | b.near)) - _GENERIC_NOUNS)
+    a common word around them ("pages of e-mails" / "pages of printed e-mails"), beyond
+    their unit and the names the whole story shares ("duration" / "duration", "Ferguson")."""
+    shared = (a.noun & b.noun) | ((a.near - a.names) & (b.near - b.names))
+    return bool(shared - _GENERIC_NOUNS)
