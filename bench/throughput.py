@@ -167,6 +167,18 @@ class _Meter(pipeline.Progress):
         self._current = None
 
 
+def _pair_model_seconds(stories: list[Any]) -> float:
+    """The learned pairwise decision's share of compare, timed again on the run's own
+    stories: its features, blocking, scoring and linkage (`compare/pairs.py`)."""
+    from crosswire.compare import facets, pairs
+
+    t = time.perf_counter()
+    for story in stories:
+        infos = [i for i in facets.claim_infos(story.claims) if i.root == i.claim.id]
+        pairs.cluster(facets.sides_of([m for i in infos for m in facets.mentions_of(i)]))
+    return time.perf_counter() - t
+
+
 def run_once(folder: Path, db: Path) -> dict[str, Any]:
     meter = _Meter()
     store = Store(f"sqlite:///{db}")
@@ -176,6 +188,7 @@ def run_once(folder: Path, db: Path) -> dict[str, Any]:
     meter.finish()
     store.close()
     return {
+        "pair_model_s": _pair_model_seconds(result.stories),
         "articles": len(result.articles),
         "copies": sum(1 for a in result.articles if a.duplicate_of),
         "stories": len(result.stories),
@@ -221,6 +234,7 @@ def main() -> int:
                 max(peaks) if stage != "total" else max(max(r["peak_mb"].values()) for r in runs), 1
             ),
         }
+    pair_s = statistics.median(r["pair_model_s"] for r in runs)
     s14 = sum(table[s]["median_s"] for s in ("ingest", "clean", "dedup", "stories"))
     summary = {
         "machine": f"{platform.machine()} {platform.python_implementation()} "
@@ -230,6 +244,7 @@ def main() -> int:
         "stories": runs[0]["stories"],
         "repeat": args.repeat,
         "stages": table,
+        "pair_model_in_compare_s": round(pair_s, 2),
         "stages_1_4_articles_per_s": round(n_in / s14, 1),
         "ratio_vs_target_50_per_s": round(n_in / s14 / TARGET, 2),
         "whole_run_articles_per_s": table["total"]["articles_per_s"],
@@ -243,6 +258,10 @@ def main() -> int:
             f"{stage:<8} {row['median_s']:>9.2f} {row['articles_per_s']:>11.1f} "
             f"{row['peak_rss_mb']:>12.1f}"
         )
+    print(
+        f"  of compare, the pair model (features, scoring, linkage): {pair_s:.2f} s, "
+        f"{n_in / pair_s if pair_s else float('inf'):.0f} articles/s"
+    )
     print(
         f"\nstages 1-4: {summary['stages_1_4_articles_per_s']} articles/s "
         f"({summary['ratio_vs_target_50_per_s']}x the 50/s target); "

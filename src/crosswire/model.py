@@ -120,7 +120,7 @@ class Quantity:
     high: float | None
     kind: str | None  # what is counted: troops, killed, injured, killed or wounded, money, ...
     approximate: bool = False
-    unit: str | None = None  # "%", an ISO currency code, "fraction"; None for plain counts
+    unit: str | None = None  # "%", an ISO currency code, "days", "hours"; None for counts
     subject: str | None = None  # of whom or what: "North Korean soldiers"
     start: int = 0  # offsets into Article.text
     end: int = 0

@@ -45,6 +45,8 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from crosswire.quantities import vocabulary
+
 __all__ = [
     "NumberSpan",
     "find_figures",
@@ -164,59 +166,16 @@ _SUFFIX_SCALE = {
     "tln": 1e12,
 }
 
-_CURRENCY_SYMBOLS = {
-    "US$": "USD",
-    "$": "USD",
-    "C$": "CAD",
-    "A$": "AUD",
-    "HK$": "HKD",
-    "NZ$": "NZD",
-    "€": "EUR",
-    "£": "GBP",
-    "¥": "JPY",
-    "₩": "KRW",
-    "₽": "RUB",
-    "₴": "UAH",
-    "₹": "INR",
-    "USD": "USD",
-    "EUR": "EUR",
-    "GBP": "GBP",
-    "JPY": "JPY",
-    "KRW": "KRW",
-    "RUB": "RUB",
-    "UAH": "UAH",
-    "CNY": "CNY",
-    "INR": "INR",
-    "CHF": "CHF",
-}
-_CURRENCY_WORDS = {
-    "dollar": "USD",
-    "dollars": "USD",
-    "us dollars": "USD",
-    "euro": "EUR",
-    "euros": "EUR",
-    "pounds sterling": "GBP",
-    "sterling": "GBP",
-    "won": "KRW",
-    "yen": "JPY",
-    "yuan": "CNY",
-    "renminbi": "CNY",
-    "ruble": "RUB",
-    "rubles": "RUB",
-    "rouble": "RUB",
-    "roubles": "RUB",
-    "hryvnia": "UAH",
-    "hryvnias": "UAH",
-    "hryvnias'": "UAH",
-    "rupee": "INR",
-    "rupees": "INR",
-    "swiss francs": "CHF",
-    "francs": "CHF",
-    "shekels": "ILS",
-    "lira": "TRY",
-    "rial": "IRR",
-    "rials": "IRR",
-}
+# currencies come from the one quantities vocabulary compare reads too
+_CURRENCY_SYMBOLS = vocabulary().currency_symbols
+_CURRENCY_WORDS = vocabulary().currency_words
+_CODES = "|".join(vocabulary().codes())
+# as written after a figure: "euros", and a country's name capitalized, "Norwegian crowns"
+_CURRENCY_FORMS = (
+    set(_CURRENCY_WORDS)
+    | {w[0].upper() + w[1:] for w in _CURRENCY_WORDS if " " in w and w.split()[0] not in ("us",)}
+    | {"US dollars"}
+)
 
 _NUMWORDS = sorted([*_UNITS, *_TEENS, *_TENS, *_BIG, "hundred"], key=len, reverse=True)
 _NUMWORD_ALT = "|".join(_NUMWORDS)
@@ -378,14 +337,14 @@ _RANGE_OPEN_RE = re.compile(r"(?<![\w])(?P<w>between|from)\s+(?:the\s+)?$", re.I
 _PAIR_SEP_RE = re.compile(r"^\s*(?:,\s*)?(?:and|but|,)\s+$", re.IGNORECASE)
 _CUR_PREFIX_RE = re.compile(
     r"(?:(?<![A-Za-z])(?P<sym>US\$|C\$|A\$|HK\$|NZ\$|[$€£¥₩₽₴₹])"
-    r"|\b(?P<code>USD|EUR|GBP|JPY|KRW|RUB|UAH|CNY|INR|CHF)\s?)\s?$"
+    rf"|\b(?P<code>{_CODES})\s?)\s?$"
 )
 _UNIT_SUFFIX_RE = re.compile(
     r"(?P<pct>\s?%|\s+(?:percent|per\s+cent|pct)\b|\s+percentage\s+points?\b)"
     r"|(?P<cur>\s?[€£₽₴]"
-    rf"|\s+(?:{'|'.join(sorted((re.escape(w) for w in _CURRENCY_WORDS), key=len, reverse=True))})"
+    rf"|\s+(?:{'|'.join(sorted(map(re.escape, _CURRENCY_FORMS), key=len, reverse=True))})"
     r"(?![\w'])"
-    r"|\s?(?:USD|EUR|GBP|JPY|KRW|RUB|UAH|CNY|INR|CHF)\b)",
+    rf"|\s?(?:{_CODES})\b)",
 )
 _VAGUE_RE = re.compile(
     r"(?<![\w])(?:(?P<mult>tens|hundreds)\s+of\s+(?P<scale1>thousands|millions|billions)"

@@ -73,6 +73,7 @@ from crosswire.model import (
     Revision,
     published_instant,
 )
+from crosswire.quantities import vocabulary
 from crosswire.unionfind import UnionFind
 
 _T = TypeVar("_T")
@@ -82,45 +83,12 @@ EVENT_JACCARD = 0.3
 EVENT_MIN_SHARED = 3
 LABEL_MAX = 80
 
-_CASUALTY_KINDS = {
-    "killed": "killed",
-    "dead": "killed",
-    "death": "killed",
-    "deaths": "killed",
-    "died": "killed",
-    "fatalities": "killed",
-    "drowned": "killed",
-    "injured": "injured",
-    "wounded": "injured",
-    "injuries": "injured",
-    "hurt": "injured",
-    "killed or wounded": "total",
-    "killed and wounded": "total",
-    "killed or injured": "total",
-    "killed and injured": "total",
-    "dead or wounded": "total",
-    "dead and wounded": "total",
-    "dead or injured": "total",
-    "casualties": "total",
-    "casualty": "total",
-}
-_FAMILY_ALIASES = {
-    "soldiers": "troops",
-    "soldier": "troops",
-    "troop": "troops",
-    "forces": "troops",
-    "personnel": "troops",
-    "servicemen": "troops",
-    "fighters": "troops",
-    "arrests": "arrested",
-    "arrest": "arrested",
-    "detained": "arrested",
-    "detentions": "arrested",
-    "evacuees": "evacuated",
-    "evacuations": "evacuated",
-    "percentage": "percent",
-    "%": "percent",
-}
+# kinds, families, units and currencies: the one vocabulary the claims stage reads too
+_VOCABULARY = vocabulary()
+_CASUALTY_KINDS = _VOCABULARY.casualty_kinds
+_FAMILY_ALIASES = _VOCABULARY.family_aliases
+# a measure's kind is its unit, whatever word follows it ("kilometres long", "km inland")
+_MEASURES = _VOCABULARY.measures
 _FAMILY_NOUN = {
     "troops": "troops",
     "arrested": "arrests",
@@ -165,49 +133,6 @@ _CORE_FAMILIES = {
 # counts that only grow (or, for the missing, only shrink) as a developing story goes on
 _TALLIES = {"killed", "injured", "missing", "rescued", "evacuated", "arrested"}
 TALLY_GAP_HOURS = 12  # reports this far apart describe different moments of one tally
-# a measure's kind is its unit, whatever word follows it ("kilometres long", "km inland")
-_MEASURES = {
-    "kilometre": "km",
-    "kilometer": "km",
-    "km": "km",
-    "metre": "m",
-    "meter": "m",
-    "millimetre": "mm",
-    "millimeter": "mm",
-    "mm": "mm",
-    "centimetre": "cm",
-    "centimeter": "cm",
-    "cm": "cm",
-    "mile": "mile",
-    "hectare": "hectare",
-    "acre": "acre",
-    "gram": "g",
-    "kilogram": "kg",
-    "kg": "kg",
-    "tonne": "tonne",
-    "ton": "tonne",
-    "litre": "litre",
-    "liter": "litre",
-}
-# a currency named by its noun ("12 million zlotys") is an amount like "$12 million"
-_CURRENCIES = {
-    "euro": "EUR",
-    "dollar": "USD",
-    "zloty": "PLN",
-    "zlotys": "PLN",
-    "rupee": "INR",
-    "shilling": "shilling",
-    "crown": "crown",
-    "krone": "crown",
-    "kroner": "crown",
-    "dong": "VND",
-    "yen": "JPY",
-    "yuan": "CNY",
-    "pound": "GBP",
-    "peso": "peso",
-    "franc": "franc",
-    "real": "BRL",
-}
 # what a count of people counts, read from the verb that governs it ("nine people drowned",
 # "pulled 31 people from the water"); the first match in this order wins
 _EVENT_KINDS = (
@@ -465,7 +390,7 @@ def _own_words(quantity: Quantity) -> list[str]:
 
 def _currency(word: str) -> str | None:
     """The currency code a currency noun names ("zlotys" -> PLN), else None."""
-    return _CURRENCIES.get(word) or _CURRENCIES.get(_singular(word))
+    return _VOCABULARY.currency(word) or _VOCABULARY.currency(_singular(word))
 
 
 def _measure_of(quantity: Quantity) -> tuple[str, str] | None:
@@ -516,7 +441,7 @@ def _subject(subject: str | None) -> tuple[str, frozenset[str], str]:
         if low in _GENERIC or word.lower() in _GENERIC:
             head = "people"
             break
-        if low in _MEASURES or low in _CURRENCIES:
+        if low in _MEASURES or _currency(low) is not None:
             shown.append(word)  # a unit says what is measured: the family compares it
             continue
         if low not in _STOP and not _DELTA_SUBJECT_RE.fullmatch(low):
