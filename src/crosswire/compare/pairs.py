@@ -16,6 +16,13 @@ are then grouped by average linkage over the pair probabilities (threshold one h
 a pair joins when the model finds it more likely the same than not), so a facet is a
 group whose members are on average the same measure, not a chain.
 
+A second decision, fitted on the same pairs with what the values say left out ("the
+same measure, whatever the values?"), is the evidence a conflict needs: two
+incompatible values are shown as conflicting only when it links that very pair and
+they share a word naming what is measured. Fitted mostly on agreeing pairs, the first
+decision splits many incompatible values of one measure, so conflicts are shown rarely:
+the price of never showing a weak one.
+
 Work: only pairs that share a blocking key (unit, kind, a counted-noun or context word,
 a value) are scored; a key held by more than BLOCK_MAX figures is not used to pair them,
 so a story of thousands of figures costs about what its plausible pairs cost.

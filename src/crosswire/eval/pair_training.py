@@ -74,11 +74,14 @@ def examples(
             continue
         infos = [i for i in claim_infos(story.claims) if i.root == i.claim.id]
         figures = [m for info in infos for m in mentions_of(info)]
+        # figures placed in their records' text; `facets` carries each one's index here,
+        # so a matched figure says which of `figures` it is
         placed: list[Figure] = []
         for m in figures:
             claim = m.info.claim
             record = records.get(record_of.get(claim.article, ""), {})
             shift = shift_of(str(record.get("text") or ""), claim)
+            # a sentence not found in its record places its figures where nothing is
             start = m.quantity.start + (shift if shift is not None else -(10**9))
             placed.append(
                 Figure(
@@ -118,10 +121,6 @@ def _logistic(x: np.ndarray, y: np.ndarray) -> tuple[float, ...]:
     model = LogisticRegression(C=C, fit_intercept=False, max_iter=2000, class_weight="balanced")
     model.fit(x, y)
     return tuple(float(w) for w in model.coef_[0])
-
-
-def fold_of(event: str, ordered: Sequence[str]) -> int:
-    return ordered.index(event) % FOLDS
 
 
 def cross_validate(
