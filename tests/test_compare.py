@@ -1247,7 +1247,8 @@ def test_a_facets_status_is_what_comparing_every_pair_gives(rows: list[_Row]) ->
 def test_counting_overlapping_values_matches_testing_each(
     stored: list[tuple[float, float]], query: tuple[float, float]
 ) -> None:
-    from crosswire.compare.facets import Spans, _overlap
+    from crosswire.compare.facets import Spans
+    from crosswire.compare.pairs import overlap as _overlap
 
     spans = Spans()
     for span in stored:

@@ -459,7 +459,9 @@ def train_facets(
     if not is_figure_gold(path):
         _usage_error(f"{path} holds no gold.json and articles.jsonl")
     if out is None:
-        out = Path(__file__).parent / "compare" / "pair_model.json"
+        from crosswire.compare.pairs import MODEL_FILE
+
+        out = Path(__file__).parent / "compare" / MODEL_FILE
     model = train(path)
     out.write_text(model.to_json(), encoding="utf-8")
     _echo(f"wrote {out} ({model.trained_on})")

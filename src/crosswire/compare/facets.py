@@ -62,7 +62,7 @@ from itertools import pairwise
 from typing import TypeVar
 
 from crosswire.compare import pairs
-from crosswire.compare.pairs import time_compatible
+from crosswire.compare.pairs import overlap, time_compatible
 from crosswire.model import (
     Claim,
     Derived,
@@ -290,8 +290,8 @@ class FacetBuild:
     family: str | None = None
     delta: bool = False
     tokens: list[frozenset[str]] = field(default_factory=list)  # event facets
-    # pairs of mentions (by id) the pairwise model itself finds the same measure: a
-    # conflict needs one such pair; None: every pair counts
+    # pairs of the story's mentions (by id) the measure decision links, one set shared
+    # by the story's facets: a conflict needs one such pair; None: every pair counts
     linked: set[frozenset[int]] | None = None
     facet: Facet | None = None
     # the infos `add` has seen, and how many of `infos` that was: a facet of thousands of
@@ -568,7 +568,8 @@ def mentions_of(info: ClaimInfo) -> list[Mention]:
         fam = family_of(quantity)
         # a duration, share or amount is never a head count an event word can name
         # ("12 days of protests after the death of ...")
-        measured = unit_of(quantity) is not None
+        unit = unit_of(quantity)
+        measured = unit is not None
         if not measured and (
             fam is None or (fam[0] not in _CORE_FAMILIES and fam[0] not in _MEASURES.values())
         ):
@@ -585,7 +586,7 @@ def mentions_of(info: ClaimInfo) -> list[Mention]:
                 quantity=quantity,
                 family=family,
                 subkind=subkind,
-                unit=unit_of(quantity),
+                unit=unit,
                 delta=_is_delta(info.claim, quantity),
                 head=head,
                 qualifiers=qualifiers,
@@ -667,10 +668,6 @@ def _stated_precision(value: float) -> float:
     return min(unit / 2, abs(value) * APPROX_TOLERANCE) if unit > 1 else 0.0
 
 
-def _overlap(a: tuple[float, float], b: tuple[float, float]) -> bool:
-    return max(a[0], b[0]) <= min(a[1], b[1])
-
-
 def claims_agree(a: Claim, b: Claim) -> bool:
     """Whether two claims give a compatible value of the same kind (any pair of figures)."""
     for qa in a.quantities:
@@ -680,7 +677,7 @@ def claims_agree(a: Claim, b: Claim) -> bool:
                 fa is not None
                 and fa == family_of(qb)
                 and unit_of(qa) == unit_of(qb)
-                and _overlap(interval(qa), interval(qb))
+                and overlap(interval(qa), interval(qb))
             ):
                 return True
     return False
@@ -703,10 +700,10 @@ def _comparable(a: Mention, b: Mention) -> bool:
 
 
 class Spans:
-    """Value intervals, answering "how many overlap this one?" (`_overlap`) by bisection:
+    """Value intervals, answering "how many overlap this one?" (`overlap`) by bisection:
     an ordered interval misses [lo, hi] exactly when it starts after hi or ends before lo,
     and both counts come from sorted ends. An interval with its low above its high
-    overlaps nothing; one with a NaN end is compared one by one, as `_overlap` would."""
+    overlaps nothing; one with a NaN end is compared one by one, as `overlap` would."""
 
     __slots__ = ("highs", "lows", "nan", "pairs")
 
@@ -729,8 +726,8 @@ class Spans:
 
     def overlapping(self, span: tuple[float, float]) -> int:
         if _has_nan(span):
-            return sum(_overlap(span, other) for other in self.pairs)
-        odd = sum(_overlap(span, other) for other in self.nan)
+            return sum(overlap(span, other) for other in self.pairs)
+        odd = sum(overlap(span, other) for other in self.nan)
         if span[0] > span[1]:
             return odd
         after = len(self.lows) - bisect_right(self.lows, span[1])
@@ -746,18 +743,11 @@ def _has_nan(span: tuple[float, float]) -> bool:
 
 
 def _event_words(text: str) -> frozenset[str]:
-    return frozenset(_stem(word) for word in _content_words(_WORD_RE.findall(text)))
+    return frozenset(pairs.stem(word) for word in _content_words(_WORD_RE.findall(text)))
 
 
 def _event_tokens(info: ClaimInfo, words: frozenset[str]) -> frozenset[str]:
     return words | {f"@{entity}" for entity in info.claim.entities}
-
-
-def _stem(word: str) -> str:
-    for suffix, repl in (("ies", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
-            return word[: -len(suffix)] + repl
-    return word
 
 
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> tuple[float, int]:
@@ -916,8 +906,6 @@ def _join_casualty_totals(builds: list[FacetBuild]) -> list[FacetBuild]:
         whole = builds[root]
         for m in build.mentions:
             whole.add(m)
-        if whole.linked is not None and build.linked is not None:
-            whole.linked |= build.linked
     return out
 
 
@@ -1190,7 +1178,7 @@ def judge(
         for b in current[i + 1 :]:
             if a.info.origin == b.info.origin or not _comparable(a, b):
                 continue
-            if _overlap(span_a, interval(b.quantity)):
+            if overlap(span_a, interval(b.quantity)):
                 agreed = True
             elif not (a.partial or b.partial) and (
                 id(a) in proxies or id(b) in proxies or frozenset((id(a), id(b))) in linked
@@ -1292,7 +1280,7 @@ def _judge_pairs(current: list[Mention], agreed: bool) -> FacetStatus:
                 if not (a.partial and b.partial) and part[0] > whole[1]:
                     return "conflicting"
             elif a.subkind == b.subkind:
-                if _overlap(span_a, span_b):
+                if overlap(span_a, span_b):
                     agreed = True
                 else:
                     return "conflicting"

@@ -40,7 +40,6 @@ from datetime import date
 from functools import cache
 from importlib import resources
 from itertools import combinations
-from pathlib import Path
 
 import numpy as np
 
@@ -359,10 +358,6 @@ class PairModel:
             tuple(float(w) for w in body["measure"]),
             str(body.get("trained_on", "")),
         )
-
-    @classmethod
-    def load(cls, path: Path) -> PairModel:
-        return cls.from_json(path.read_text(encoding="utf-8"))
 
 
 @cache

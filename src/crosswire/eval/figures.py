@@ -68,6 +68,14 @@ def is_figure_gold(path: Path) -> bool:
     return path.is_dir() and (path / "gold.json").is_file() and (path / "articles.jsonl").is_file()
 
 
+def read_gold_folder(path: Path) -> tuple[dict[str, Any], dict[str, dict[str, Any]]]:
+    """`gold.json` and the records of `articles.jsonl` by id."""
+    gold = json.loads((path / "gold.json").read_text(encoding="utf-8"))
+    with (path / "articles.jsonl").open(encoding="utf-8") as lines:
+        records = {str(r["id"]): r for r in map(json.loads, lines)}
+    return gold, records
+
+
 def evaluate_figures(
     path: Path, echo: Callable[[str], None] = print, folds: int = 0
 ) -> dict[str, Any]:
@@ -78,11 +86,7 @@ def evaluate_figures(
     """
     from crosswire.pipeline import analyze
 
-    gold = json.loads((path / "gold.json").read_text(encoding="utf-8"))
-    records = {
-        str(r["id"]): r
-        for r in (json.loads(line) for line in (path / "articles.jsonl").open(encoding="utf-8"))
-    }
+    gold, records = read_gold_folder(path)
     run = analyze([path / "articles.jsonl"])
     if folds:
         from crosswire.eval.pair_training import cross_validate

@@ -12,7 +12,6 @@ group a story's figures never saw its event, so the score is one on unseen event
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -27,6 +26,7 @@ from crosswire.eval.figures import (
     Figure,
     gold_mentions,
     match_figures,
+    read_gold_folder,
     record_ids,
     shift_of,
 )
@@ -149,11 +149,7 @@ def train(path: Path) -> pairs.PairModel:
     """Weights fitted on every event of a gold folder (articles.jsonl + gold.json)."""
     from crosswire.pipeline import analyze
 
-    gold = json.loads((path / "gold.json").read_text(encoding="utf-8"))
-    records = {
-        str(r["id"]): r
-        for r in (json.loads(line) for line in (path / "articles.jsonl").open(encoding="utf-8"))
-    }
+    gold, records = read_gold_folder(path)
     run = analyze([path / "articles.jsonl"])
     data = examples(gold["events"], records, run.articles, run.stories)
     return fit(data.rows, data.labels, name=f"{path.name}: {len(data.rows)} pairs")
