@@ -245,3 +245,123 @@ def test_a_figure_framing_the_speaker_is_the_outlets_not_the_speakers() -> None:
     assert _claimant(text, "three-term") is None
     claimant = _claimant(text, "200")
     assert claimant is not None and "Ortiz" in claimant
+
+
+# ---------------------------------------------------------------- quotations
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "speaker"),
+    [
+        # named after the first quoted sentence, the speaker holds the run that follows
+        (
+            "“The harbour plan is a disaster for the town,” Ortiz said. "
+            "“It will cost at least 4,000 jobs over a decade.”",
+            "4,000",
+            "Ortiz",
+        ),
+        # named before a quotation that runs over a sentence break
+        (
+            "The union issued a statement, noting, “Strikingly, the city . . . pays its "
+            "drivers 12 percent less than the rest of the region.”",
+            "12 percent",
+            "union",
+        ),
+        # named in a sentence of its own after the quotation
+        (
+            "“If the council cannot find 30 votes for the plan, could any plan pass with "
+            "30 or more votes?” Council Leader Maria Ortiz asked on Tuesday.",
+            "30 or more",
+            "Maria Ortiz",
+        ),
+        # a paragraph that is all quotation continues the speaker the one before ended on
+        (
+            "Then there was Senator Jan Novak's response. He accused the mayor of "
+            "wrecking the port.\n“This is about more than 800 families who are being "
+            "held hostage by a mayor who closed the harbour.”",
+            "800",
+            "Jan Novak",
+        ),
+        # a line break starts a sentence: the cue after it is not inside the quotation
+        (
+            "“We cannot afford to wait,” the mayor said. “It will only get worse.”\n"
+            "Rosa Ortiz, speaking from the town hall on Sunday, said the flood in which "
+            "12 people were killed is being investigated.",
+            "12",
+            "Rosa Ortiz",
+        ),
+    ],
+)
+def test_a_quotation_belongs_to_the_speaker_named_for_it(
+    text: str, figure: str, speaker: str
+) -> None:
+    claimant = _claimant(text, figure)
+    assert claimant is not None and speaker in claimant
+
+
+def test_an_unattributed_quotation_stays_the_outlets_past_a_paragraph_break() -> None:
+    text = "“We lost 40 boats in one night.”\nThe mayor said the port would reopen on Monday."
+    assert _claimant(text, "40") is None
+
+
+# ---------------------------------------------------------------- who a role speaks for
+
+
+@pytest.mark.parametrize(
+    ("text", "figure", "shown"),
+    [
+        (
+            "U.S. officials said this week that the navy is making plans to pull all "
+            "2,000 sailors out of the port.",
+            "2,000",
+            "U.S. officials",
+        ),
+        (
+            "The lawyer for Mrs. Ortiz, David Kendall, said that her staff had sorted "
+            "roughly 60,000 emails.",
+            "60,000",
+            "David Kendall",
+        ),
+        (
+            "Police officials said the gunman had pledged allegiance to the Islamic State, "
+            "and they said he had twice been investigated.",
+            "twice",
+            "Police officials",
+        ),
+    ],
+)
+def test_a_role_is_shown_as_written_and_a_name_in_it_is_not_the_speaker(
+    text: str, figure: str, shown: str
+) -> None:
+    assert _claimant(text, figure) == shown
+
+
+def test_a_figure_in_who_speaks_is_the_outlets() -> None:
+    text = (
+        "Mayor Rosa Ortiz, Deputy Mayor Jan Novak and 18 members of the harbour board "
+        "called on the minister to cancel the contract for 40 new cranes."
+    )
+    assert _claimant(text, "18") is None
+    claimant = _claimant(text, "40")
+    assert claimant is not None and "Ortiz" in claimant
+
+
+def test_an_age_after_a_name_at_the_end_of_a_sentence_is_no_figure() -> None:
+    text = "“We are asking to pay the rent,” said welder Tomasz Nowak, 52."
+    with pytest.raises(AssertionError, match="no claim carries"):
+        _claim_of(text, "52")
+
+
+def test_a_source_the_parser_runs_to_the_end_of_the_sentence_keeps_its_noun() -> None:
+    # the parser reads "a UNESCO-listed district" as in apposition to "footage", and the
+    # trimmed source came out empty: the whole article's claims were lost to an IndexError
+    text = (
+        "Aerial footage showed the harbour front of the old town, a UNESCO-listed district "
+        "popular with visitors, under more than a metre of water, with cars and boats "
+        "drifting along the quay."
+    )
+    article = Article(id="f1", input="f1.txt", text=text, outlet=OUTLET, published=None)
+    story = Story("s1", "h", ["f1"])
+    extract_claims([story], [article])
+    (claim,) = story.claims
+    assert claim.claimant_name == "Aerial footage"

@@ -63,6 +63,9 @@ class Attribution:
     content: Span | None
     recipient: Span | None = None
     via: Span | None = None
+    # the word the source phrase is about: "officials" in "U.S. officials", "Goelman" in
+    # "Aitan Goelman, Strzok's attorney"; the claims stage names the claimant by it
+    source_head: Span | None = None
 
 
 def _forms(lemma: str, *irregular: str) -> set[str]:
@@ -1011,12 +1014,18 @@ def find_attributions(
             Attribution(
                 cue=cue,
                 source=_source_span(index, *f.source) if f.source else None,
+                source_head=_head_span(doc, *f.source) if f.source else None,
                 content=_span(index, *f.content) if f.content else None,
                 recipient=_span(index, *f.recipient) if f.recipient else None,
                 via=_span(index, *f.via) if f.via else None,
             )
         )
     return result
+
+
+def _head_span(doc: Doc, start: int, end: int) -> Span:
+    root = doc[start:end].root
+    return Span(root.idx, root.idx + len(root.text), root.text)
 
 
 # ---------------------------------------------------------------- claimants
@@ -1095,7 +1104,13 @@ def _as_claim(found: _Found, antecedents: _Antecedents) -> _Found | None:
     speaker = found.speaker
     if speaker is None or found.source is None:
         return found
-    source = _claimant_range(speaker, found.source, head, antecedents)
+    given = found.source
+    if given[0] >= given[1]:
+        # trimming emptied a source the parser let run to the sentence's end
+        # ("Television footage showed ..., a UNESCO-listed area ..." read as apposition):
+        # the speaker's own noun phrase is left
+        given = _np_range(speaker)
+    source = _claimant_range(speaker, given, head, antecedents)
     if source == found.source:
         return found
     return _Found(found.cue, source, found.content, found.recipient, found.via, head, speaker)
@@ -1209,6 +1224,8 @@ class _Antecedents:
             if kind == "thing" and ent.root.tag_ in {"NNS", "NNPS"}:
                 kind = "group"
             root = ent.root
+            if root.dep_ in {"amod", "compound"}:
+                continue  # "the Islamic State", "U.S. officials": the noun it modifies
             subject = root.dep_ in {"nsubj", "nsubjpass"} and _main_clause(root.head)
             items[root.i] = (ent.start, ent.end, kind, subject, ent.label_ == "ORG")
         for token in doc:

@@ -166,6 +166,8 @@ _CUTS = (
 
 
 OnError = Callable[[ClaimsError], None]
+# a source phrase as the article gives it: start, end, text, and where its head word is
+_Source = tuple[int, int, str, tuple[int, int] | None]
 
 
 @dataclass(slots=True)
@@ -178,6 +180,7 @@ class _Draft:
     text: str
     source: tuple[int, int] | None = None
     source_text: str | None = None
+    source_head: tuple[int, int] | None = None
     cue: str | None = None
     recipient: str | None = None
     hedge: str | None = None
@@ -402,26 +405,26 @@ def _read(article: Article, doc: Doc, offset: int) -> _Read:
             Mention(article.id, start + offset, end + offset, text[start:end], "ORG", True)
         )
     people = _People(read.mentions)
-    last_sources: dict[str, tuple[int, int, str]] = {}
-    # drafts of a quotation still open, waiting for the speaker its closing sentence names:
-    # "“We are not asking for luxury. We are asking to pay the rent,” said Tomasz Nowak."
-    in_quote: list[_Draft] = []
+    last_sources: dict[str, _Source] = {}
+    quotes = _Quotations()
+    previous_end = 0
     for sent in _sentences(doc):
         # this sentence's drafts are read.drafts[first:]: every earlier one starts before it
         first = len(read.drafts)
         read.sentences.append((sent.start_char + offset, sent.end_char + offset))
         s0, s1 = sent.start_char, sent.end_char
+        if "\n" in text[previous_end:s0]:
+            quotes.new_paragraph()
+        previous_end = s1
         # "PORTO, Portugal (CPA) -- Floods ...": the dateline says where the outlet
         # filed from, it is not part of what the sentence claims
         dateline = _DATELINE.match(text[s0:s1])
         if dateline is not None and dateline.end() < s1 - s0:
             s0 += dateline.end()
         sent_text = text[s0:s1]
-        opens, closes = _quote_marks(sent_text, bool(in_quote))
         window = _window(number_starts, s0, s1)
         if not _asserts(sent, window.start < window.stop):
-            if closes:
-                in_quote = []
+            quotes.skip(sent_text)
             continue
         # a cue with nobody behind it ("is expected to"), or only the dateline the parser
         # took for a subject, names no claimant: the figure goes to whoever else is cited
@@ -463,21 +466,135 @@ def _read(article: Article, doc: Doc, offset: int) -> _Read:
             if time is not None and time.interval is not None:
                 draft.time = TimeRef(time.text, time.interval[0], time.interval[1], time.value)
             read.drafts.append(draft)
-        if closes:
-            speaker = read.drafts[-1] if len(read.drafts) > first else None
-            if speaker is not None and speaker.source is not None:
-                for draft in in_quote:
-                    draft.source, draft.source_text = speaker.source, speaker.source_text
-                    draft.cue = speaker.cue
-            in_quote = []
-        elif opens:
-            # inside a quotation "we" and "I" are the speaker too
-            in_quote.extend(
-                d
-                for d in read.drafts[first:]
-                if d.source is None or (d.source_text or "").lower() in {"i", "we"}
-            )
+        drafts = read.drafts[first:]
+        speaker = _speaker_of(sent_atts, offset, s0, s1, last_sources, people)
+        quotes.sentence(sent_text, drafts, speaker)
+    quotes.end_paragraph()
     return read
+
+
+class _Quotations:
+    """Who speaks a quoted sentence that names no speaker of its own.
+
+    News prose names a speaker once per quotation: before it ("NBC notes, “... . ...”"),
+    after it ("“... . ...,” said Tomasz Nowak."), or once for a run of quoted sentences
+    ("“...,” Ortiz said. “...”"). A quoted sentence without a speaker takes the one
+    its paragraph has named for a quotation, or waits for the next. A paragraph that is
+    all quotation, naming no one, continues the speaker the paragraph before ended on
+    ("He accused the mayor of ...\n“This is about 800 families ...”"); any other wait
+    ends at the paragraph break and the quotation stays the outlet's. Inside a
+    quotation "I" and "we" are the speaker too.
+    """
+
+    def __init__(self) -> None:
+        self.inside = False  # within a quotation opened by an earlier sentence
+        self.speaker: _Draft | None = None  # who this paragraph's quotation is by
+        self.waiting: list[_Draft] = []  # quoted drafts before their speaker is named
+        self.last: _Draft | None = None  # the speaker the last sentence named
+        self.before: _Draft | None = None  # ... the last sentence of the paragraph before
+        self.fresh = True  # no sentence of this paragraph read yet
+        self.all_quoted = False  # the paragraph opened with a quotation, no speaker named
+
+    def new_paragraph(self) -> None:
+        self.end_paragraph()
+        self.before, self.last = self.last, None
+        self.speaker, self.waiting, self.fresh = None, [], True
+
+    def end_paragraph(self) -> None:
+        if self.waiting and self.all_quoted and self.before is not None:
+            for draft in self.waiting:
+                _speak(draft, self.before)
+        self.waiting = []
+
+    def skip(self, text: str) -> None:
+        """A sentence that makes no claim still opens or closes a quotation."""
+        self._read(text, None)
+
+    def sentence(self, text: str, drafts: Sequence[_Draft], speaker: _Draft | None) -> None:
+        """Read one claim sentence: its drafts, and who it names as speaking (if anyone)."""
+        quoted = self.inside or text.lstrip().startswith(_OPENING_QUOTES)
+        marks = _has_quote(text)
+        unspoken = [d for d in drafts if d.source is None or _first_person(d)]
+        if speaker is not None:
+            if self.waiting and (quoted or marks or _speaker_tag(text, drafts)):
+                for draft in self.waiting:
+                    _speak(draft, speaker)
+                self.waiting = []
+            if quoted or marks:
+                self.speaker = speaker
+                for draft in unspoken:
+                    if _first_person(draft):
+                        _speak(draft, speaker)
+        elif quoted and unspoken:
+            if self.speaker is not None:
+                for draft in unspoken:
+                    _speak(draft, self.speaker)
+            else:
+                self.waiting.extend(unspoken)
+        self._read(text, speaker)
+
+    def _read(self, text: str, speaker: _Draft | None) -> None:
+        if self.fresh:
+            self.all_quoted = text.lstrip().startswith(_OPENING_QUOTES)
+            self.fresh = False
+        if speaker is not None:
+            self.all_quoted = False
+        self.last = speaker
+        self.inside = _open_after(text, self.inside)
+
+
+def _open_after(text: str, inside: bool) -> bool:
+    """Whether a quotation is open after TEXT (curly marks, or straight ones by parity)."""
+    curly = text.count("“") - text.count("”")
+    straight = text.count('"') % 2 == 1
+    if curly > 0:
+        return True
+    if curly < 0 or "”" in text:
+        return False
+    return inside != straight
+
+
+_OPENING_QUOTES = ("“", '"')
+
+
+def _speaker_of(
+    attributions: Sequence[Attribution],
+    offset: int,
+    s0: int,
+    s1: int,
+    last_sources: dict[str, _Source],
+    people: _People,
+) -> _Draft | None:
+    """Who a sentence names as speaking: of its attributions to someone other than "I" or
+    "we", the one saying the most (""The report found that ...," said Buck": Buck)."""
+    named = [a for a in attributions if not _says_we(a)]
+    if not named:
+        return None
+    main = max(reversed(named), key=lambda a: a.content.end - a.content.start if a.content else 0)
+    draft = _Draft(k=-1, start=s0 + offset, end=s1 + offset, text="")
+    _attribute(draft, main, offset, last_sources, people)
+    return draft if draft.source is not None else None
+
+
+def _speaker_tag(text: str, drafts: Sequence[_Draft]) -> bool:
+    """ "Council Leader Maria Ortiz asked on Tuesday.": a sentence that only says who spoke."""
+    return len(text.split()) <= _SPEAKER_TAG_WORDS and not any(d.quantities for d in drafts)
+
+
+_SPEAKER_TAG_WORDS = 10
+
+
+def _has_quote(text: str) -> bool:
+    return "“" in text or "”" in text or text.count('"') >= 2
+
+
+def _first_person(draft: _Draft) -> bool:
+    return (draft.source_text or "").lower() in _FIRST_PERSON
+
+
+def _speak(draft: _Draft, speaker: _Draft) -> None:
+    draft.source, draft.source_text, draft.cue = speaker.source, speaker.source_text, speaker.cue
+    draft.source_head = speaker.source_head
 
 
 def _times_apart(
@@ -498,18 +615,6 @@ def _times_apart(
             continue
         out.append(t)
     return out
-
-
-def _quote_marks(sentence: str, inside: bool) -> tuple[bool, bool]:
-    """Whether a sentence opens a quotation it does not close, and whether it closes one
-    opened before (curly marks, or an odd number of straight ones)."""
-    stripped = sentence.lstrip()
-    straight = sentence.count('"') % 2 == 1
-    if inside:
-        return False, "”" in sentence or straight
-    opening = stripped.startswith(("“", '"'))
-    unclosed = sentence.count("“") > sentence.count("”") or (stripped.startswith('"') and straight)
-    return opening and unclosed, False
 
 
 _LEADING_CLOSER = re.compile(r"^[\"”’'»)\]]+\s+")
@@ -615,6 +720,15 @@ def _background(sent: Span) -> tuple[int, int]:
     return 0, 0
 
 
+def _says_we(attribution: Attribution) -> bool:
+    source = attribution.source or attribution.via
+    return source is not None and source.text.lower() in _FIRST_PERSON
+
+
+# inside a quotation these are the speaker ("Our count is ...," Cardoso said)
+_FIRST_PERSON = frozenset({"i", "we", "me", "us", "my", "our"})
+
+
 def _names_someone(attribution: Attribution) -> bool:
     source = attribution.source or attribution.via
     return source is not None and not _BARE_DATELINE.match(source.text)
@@ -640,7 +754,9 @@ def _group_by_attribution(
     if not attributions:
         return [(None, list(numbers))]
     if not numbers:
-        return [(attributions[0], [])]
+        # "We are asking ...,” said Nowak": inside a quotation the speaker is the main one
+        named = [a for a in attributions if not _says_we(a)]
+        return [((named or attributions)[0], [])]
     holders = _innermost(numbers, attributions)
     cues = [a.cue.start for a in attributions]
     in_order = all(a < b for a, b in pairwise(cues))
@@ -648,6 +764,11 @@ def _group_by_attribution(
     own: list[NumberSpan] = []
     for number, best in zip(numbers, holders, strict=True):
         if best < 0:
+            if any(_holds(a.source, number) for a in attributions):
+                # "Schumer and 18 members of the committee called on ...": a figure in
+                # who speaks is the outlet's account of them, not what they said
+                own.append(number)
+                continue
             best = _nearest(cues, number.start) if in_order else _nearest_scan(cues, number.start)
             # before its cue and outside its content: the sentence's own framing
             if attributions[best].content is not None and number.start < cues[best]:
@@ -660,6 +781,10 @@ def _group_by_attribution(
     if own:
         out.append((None, own))
     return out
+
+
+def _holds(span: TextSpan | None, number: NumberSpan) -> bool:
+    return span is not None and span.start <= number.start < span.end
 
 
 def _innermost(numbers: Sequence[NumberSpan], attributions: Sequence[Attribution]) -> list[int]:
@@ -709,7 +834,7 @@ def _attribute(
     draft: _Draft,
     attribution: Attribution,
     offset: int,
-    last_sources: dict[str, tuple[int, int, str]],
+    last_sources: dict[str, _Source],
     people: _People,
 ) -> None:
     """Set source, cue and recipient; "he" and "the official" point back to who they name."""
@@ -720,6 +845,8 @@ def _attribute(
     if attribution.recipient is not None:
         draft.recipient = attribution.recipient.text
     start, end, text = source.start + offset, source.end + offset, source.text
+    root = attribution.source_head if source is attribution.source else None
+    head_at = (root.start + offset, root.end + offset) if root is not None else None
     # the parser may hang the dateline on the subject: "PORTO, Portugal -- City officials"
     dateline = _DATELINE.match(text)
     if dateline and dateline.end() < len(text):
@@ -730,13 +857,14 @@ def _attribute(
         person = people.last_before(start)
         if text.lower() in {"he", "she"} and person is not None:
             start, end, text = person.start, person.end, person.text
+            head_at = None
         elif head in last_sources:
-            start, end, text = last_sources[head]
+            start, end, text, head_at = last_sources[head]
     elif words and words[0] in {"the", "this", "that"} and head in last_sources:
-        start, end, text = last_sources[head]
+        start, end, text, head_at = last_sources[head]
     else:
-        last_sources[head] = (start, end, text)
-    draft.source, draft.source_text = (start, end), text
+        last_sources[head] = (start, end, text, head_at)
+    draft.source, draft.source_text, draft.source_head = (start, end), text, head_at
 
 
 _PREPOSITIONS = frozenset({"from", "of", "at", "with", "in", "for", "on", "to", "who", "that"})
@@ -846,10 +974,15 @@ def _shift_draft(draft: _Draft, delta: int, k: int) -> _Draft:
         k=k,
         start=draft.start + delta,
         end=draft.end + delta,
-        source=(draft.source[0] + delta, draft.source[1] + delta) if draft.source else None,
+        source=_shift(draft.source, delta),
+        source_head=_shift(draft.source_head, delta),
         quantities=[replace(q, start=q.start + delta, end=q.end + delta) for q in draft.quantities],
         copy_of=draft.k,
     )
+
+
+def _shift(span: tuple[int, int] | None, delta: int) -> tuple[int, int] | None:
+    return (span[0] + delta, span[1] + delta) if span is not None else None
 
 
 def _gaps(text: str, covered: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -910,8 +1043,8 @@ def _article_claims(
     claims: list[Claim] = []
     for draft in read.drafts:
         claim_id = f"{article.id}-c{draft.k}"
-        claimant, claimant_name = _claimant(draft, mentions, index, names)
-        if claimant is not None and claimant in by_entity:
+        claimant, claimant_name, role = _claimant(draft, mentions, index, names)
+        if claimant is not None and claimant in by_entity and not role:
             claimant_name = by_entity[claimant].name
         own = claimant is None
         if own:
@@ -962,8 +1095,9 @@ def _claimant(
     mentions: _ByStart,
     index: dict[tuple[str, int, int], str],
     names: EntityLookup,
-) -> tuple[str | None, str | None]:
-    """The entity behind a source span, or the phrase itself when it names several.
+) -> tuple[str | None, str | None, bool]:
+    """The entity behind a source span, or the phrase itself when it names several; and
+    whether the phrase, not the entity's name, is what a reader should see.
 
     "Ukrainian President Volodymyr Zelenskyy" is the person; "an official from the
     NIS" is the agency; "U.S., South Korean and Ukraine intelligence officials"
@@ -971,27 +1105,60 @@ def _claimant(
     article's mentions that have an entity.
     """
     if draft.source is None:
-        return None, None
+        return None, None, False
     start, end = draft.source
+    text = draft.source_text or ""
     inside = mentions.within(start, end)
+    # "the lawyer for Mrs. Clinton, David Kendall": the role's own name, set off by a comma
+    apposed = [
+        m for m in inside if m.label == "PERSON" and text[: m.start - start].rstrip().endswith(",")
+    ]
+    head = draft.source_head
+    if len(apposed) == 1 and head is not None and head[0] < apposed[0].start:
+        m = apposed[0]
+        return index[(m.article, m.start, m.end)], text, False
+    if draft.source_head is not None and inside:
+        role = _role_of(inside, draft.source_head)
+        if role is not None:
+            body = {index[(m.article, m.start, m.end)]: m.label for m in role}
+            if len(body) != 1:
+                return text, text, True
+            # "City officials in Porto": the city stands behind them, they are who spoke;
+            # "a study by the Center for Immigration Studies" is the centre's
+            (entity, label), *_ = body.items()
+            return entity, text, label != "ORG"
     if not inside:
-        named = names.find(draft.source_text or "")
+        named = names.find(text)
         if named is not None:
-            return named.id, draft.source_text
-        return draft.source_text, draft.source_text
+            return named.id, text, False
+        return text, text, False
     # a descriptor covering the whole phrase ("Seoul's spy agency") beats the place in it
     inside.sort(key=lambda m: m.end - m.start, reverse=True)
     if inside[0].descriptor:
         widest = inside[0]
-        return index[(widest.article, widest.start, widest.end)], draft.source_text
+        return index[(widest.article, widest.start, widest.end)], text, False
     ids = {index[(m.article, m.start, m.end)]: m.label for m in inside}
     for label in ("PERSON", "ORG"):
         chosen = [i for i, lab in ids.items() if lab == label]
         if len(chosen) == 1:
-            return chosen[0], draft.source_text
+            return chosen[0], text, False
     if len(ids) == 1:
-        return next(iter(ids)), draft.source_text
-    return draft.source_text, draft.source_text
+        return next(iter(ids)), text, False
+    return text, text, False
+
+
+def _role_of(inside: list[Mention], head: tuple[int, int]) -> list[Mention] | None:
+    """When a source phrase names a role, not a name, the bodies it speaks for.
+
+    None when a name holds the phrase's head word ("Aitan Goelman, Strzok's attorney"):
+    the name is the claimant. Otherwise the head is a role ("U.S. officials",
+    "Strzok's attorney", "an official from the NIS"): the organisation or place it
+    speaks for stands behind it (the origin); a person or a people it merely mentions
+    does not (empty list).
+    """
+    if any(m.start <= head[0] and head[1] <= m.end for m in inside):
+        return None
+    return [m for m in inside if m.label == "ORG"] or [m for m in inside if m.label == "GPE"]
 
 
 def _same_name(a: str, b: str) -> bool:

@@ -1813,9 +1813,9 @@ _AGE_AFTER_RE = re.compile(
     re.IGNORECASE,
 )
 _AGE_BEFORE_RE = re.compile(r"\b(?:aged|ages|age)\s+$", re.IGNORECASE)
-# "Smith, 45, was charged": a person's age set off by commas after the name
+# "Smith, 45, was charged", "said welder Tomasz Nowak, 52.": an age set off after the name
 _NAME_AGE_BEFORE_RE = re.compile(r"[A-Z][\w'’.-]*[a-z],\s$")
-_NAME_AGE_AFTER_RE = re.compile(r",\s+(?!and\b)(?:[a-z]|who\b)")
+_NAME_AGE_AFTER_RE = re.compile(r",\s+(?!and\b)(?:[a-z]|who\b)|\.(?:\s|$)")
 _STREET_AFTER_RE = re.compile(
     r"\s+(?:[A-Z][a-z]+\.?\s+){1,3}(?:Avenue|Ave|Street|St|Road|Rd|Boulevard|Blvd|Drive|Dr|"
     r"Lane|Place|Court|Way|Parkway|Terrace|Square)\b"

@@ -335,7 +335,16 @@ def _system_claimant(claim: Claim) -> str | None:
 
 
 def _words(name: str) -> list[str]:
-    return [w for w in _WORD.findall(name.lower()) if w not in _STOP]
+    """The words of a name without gold's notes on it: "Donald Trump (via NYT)" is Trump,
+    "Reince Priebus (RNC chairman)" is Priebus."""
+    return [w for w in _WORD.findall(_NOTE.sub(" ", name).lower()) if w not in _STOP]
+
+
+_NOTE = re.compile(r"\([^()]*\)")
+
+
+def _initials(words: Sequence[str]) -> str:
+    return "".join(w[0] for w in words)
 
 
 def _same_claimant(gold: str, system: str | None, outlet_name: str) -> bool:
@@ -348,4 +357,9 @@ def _same_claimant(gold: str, system: str | None, outlet_name: str) -> bool:
     if not g or not s:
         return False
     joined_g, joined_s = " ".join(g), " ".join(s)
-    return joined_g in joined_s or joined_s in joined_g or g[-1] == s[-1]
+    if joined_g in joined_s or joined_s in joined_g or g[-1] == s[-1]:
+        return True
+    # "TPM" for "Talking Points Memo"
+    return (len(s) == 1 and len(g) > 1 and s[0] == _initials(g)) or (
+        len(g) == 1 and len(s) > 1 and g[0] == _initials(s)
+    )
