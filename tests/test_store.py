@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pg
 import pytest
 import sqlalchemy as sa
 
@@ -21,15 +22,14 @@ def article(aid: str, **kw: object) -> Article:
     return Article(id=aid, **base)  # type: ignore[arg-type]
 
 
-def test_schema_is_created_by_migrations_and_reopening_is_harmless(tmp_path: Path) -> None:
-    url = f"sqlite:///{tmp_path / 'sub' / 'cw.db'}"
-    Store(url).close()
-    store = Store(url)
-    engine = sa.create_engine(url)
+def test_schema_is_created_by_migrations_and_reopening_is_harmless(store_url: str) -> None:
+    Store(store_url).close()
+    store = Store(store_url)
+    engine = sa.create_engine(store_url)
     with engine.connect() as conn:
         tables = set(sa.inspect(conn).get_table_names())
         version = conn.execute(sa.text("select version_num from alembic_version")).scalar_one()
-        mode = conn.execute(sa.text("pragma journal_mode")).scalar_one()
+    engine.dispose()
     assert {
         "articles",
         "stories",
@@ -42,12 +42,21 @@ def test_schema_is_created_by_migrations_and_reopening_is_harmless(tmp_path: Pat
         "story_aliases",
     } <= tables
     assert version == "0003"
-    assert mode == "wal"
     store.close()
 
 
-def test_same_article_twice_is_stored_once_and_decisions_update(tmp_path: Path) -> None:
-    store = Store(f"sqlite:///{tmp_path / 'cw.db'}")
+def test_a_sqlite_store_creates_its_folder_and_runs_in_wal_mode(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'sub' / 'cw.db'}"
+    Store(url).close()
+    engine = sa.create_engine(url)
+    with engine.connect() as conn:
+        mode = conn.execute(sa.text("pragma journal_mode")).scalar_one()
+    engine.dispose()
+    assert mode == "wal"
+
+
+def test_same_article_twice_is_stored_once_and_decisions_update(store_url: str) -> None:
+    store = Store(store_url)
     run = store.begin_run(["in"])
     a = article("a1", provenance={"published": Provenance("header-line", 0.9, "28 Feb 2025")})
     assert store.save_articles([a], run) == 1
@@ -60,8 +69,8 @@ def test_same_article_twice_is_stored_once_and_decisions_update(tmp_path: Path) 
     assert loaded["a1"] == a
 
 
-def test_stories_errors_and_runs_are_kept(tmp_path: Path) -> None:
-    store = Store(f"sqlite:///{tmp_path / 'cw.db'}")
+def test_stories_errors_and_runs_are_kept(store_url: str) -> None:
+    store = Store(store_url)
     run = store.begin_run(["folder"])
     story = Story(id="s-1", headline="Quay opens", articles=["a1"])
     store.save_stories([story])
@@ -77,6 +86,16 @@ def test_stories_errors_and_runs_are_kept(tmp_path: Path) -> None:
     assert headline == "Quay opens in May" and finished
 
 
+def test_a_plain_postgresql_url_uses_the_installed_driver(postgres: pg.Server) -> None:
+    # SQLAlchemy reads postgresql:// as psycopg2, which crosswire does not install
+    with postgres.database() as url:
+        plain = url.replace("postgresql+psycopg://", "postgresql://")
+        store = Store(plain)
+        assert store.engine.dialect.driver == "psycopg"
+        assert store.save_articles([article("a1")]) == 1
+        store.close()
+
+
 def test_default_location_follows_env_and_xdg(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
@@ -85,3 +104,28 @@ def test_default_location_follows_env_and_xdg(
     assert default_url() == f"sqlite:///{tmp_path}/crosswire/crosswire.db"
     monkeypatch.setenv("CROSSWIRE_DB", "sqlite:////elsewhere.db")
     assert default_url() == "sqlite:////elsewhere.db"
+
+
+def test_stories_and_articles_load_in_one_order_on_every_backend(store_url: str) -> None:
+    # Undated first, then by the stored text byte by byte (as SQLite compares it): a
+    # server with a linguistic collation orders "-05:00" before "+00:00" and puts NULL
+    # last unless told otherwise.
+    store = Store(store_url)
+    dated = [
+        Story(id="s-3", headline="c", articles=[], first_published="2026-03-03T11:05:00+00:00"),
+        Story(id="s-1", headline="a", articles=[], first_published="2026-03-03T11:05:00-05:00"),
+        Story(id="s-2", headline="b", articles=[], first_published=None),
+        Story(id="s-0", headline="d", articles=[], first_published="2026-03-03T11:05:00+00:00"),
+    ]
+    store.save_stories(dated)
+    assert [s.id for s in store.load_stories()] == ["s-2", "s-0", "s-3", "s-1"]
+    store.save_articles(
+        [
+            article("a-b", published="2026-03-03T11:05:00+00:00"),
+            article("a-B", published="2026-03-03T11:05:00+00:00"),
+            article("a-a", published=None),
+            article("a-0", published="2026-03-02T11:05:00+00:00"),
+        ]
+    )
+    assert [a.id for a in store.load_articles()] == ["a-a", "a-0", "a-B", "a-b"]
+    store.close()

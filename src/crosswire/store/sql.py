@@ -18,8 +18,10 @@ from typing import Any, TypeVar
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import (
+    ColumnElement,
     Connection,
     Engine,
+    String,
     create_engine,
     delete,
     event,
@@ -29,6 +31,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import make_url
 
 from crosswire.dedup import content_hash
 from crosswire.model import (
@@ -58,6 +61,8 @@ from crosswire.store.schema import (
 T = TypeVar("T")
 _MIGRATIONS = Path(__file__).with_name("migrations")
 SQLITE_BUSY_TIMEOUT_S = 300.0
+# The PostgreSQL advisory lock every writer takes (see `_write`): one key for all processes.
+PG_WRITE_LOCK = 0x63727373  # "crss"
 
 
 def default_url() -> str:
@@ -92,12 +97,17 @@ class Store:
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
-        """One write transaction. On SQLite it takes the write lock when it starts
-        (BEGIN IMMEDIATE), so a second writer waits for it (busy timeout) instead of
-        failing when a read lock cannot be upgraded."""
+        """One write transaction, one writer at a time on either backend. On SQLite it
+        takes the write lock when it starts (BEGIN IMMEDIATE), so a second writer waits
+        for it (busy timeout) instead of failing when a read lock cannot be upgraded.
+        On PostgreSQL a transaction-scoped advisory lock does the same: two runs
+        migrating a fresh database would both create the tables, and a run's merge of
+        stored stories must not interleave with another run's."""
         with self.engine.connect() as conn:
             conn.execution_options(sqlite_begin="IMMEDIATE")
             with conn.begin():
+                if conn.dialect.name == "postgresql":
+                    conn.execute(select(func.pg_advisory_xact_lock(PG_WRITE_LOCK)))
                 yield conn
 
     def begin_run(self, inputs: Sequence[str]) -> int:
@@ -167,6 +177,9 @@ class Store:
             for chunk in _chunks(sorted(set(story_ids)), 500):
                 query = select(articles.c.id).where(articles.c.story.in_(chunk))
                 ids.extend(i for i in conn.execute(query).scalars() if i not in known)
+        # in one order on every backend (rows come back in whatever order the server
+        # scanned them), so the chunks below hold the same articles
+        ids.sort()
         found: list[Article] = []
         for id_chunk in _chunks(ids, 500):
             found.extend(self.load_articles(id_chunk))
@@ -296,7 +309,7 @@ class Store:
 
     def load_stories(self, ids: Sequence[str] | None = None) -> list[Story]:
         """Stories as saved, with entities, claims, facets and brief."""
-        query = select(stories).order_by(stories.c.first_published, stories.c.id)
+        query = select(stories).order_by(*self._order(stories.c.first_published, stories.c.id))
         if ids is not None:
             query = query.where(stories.c.id.in_(list(ids)))
         with self.engine.connect() as conn:
@@ -331,11 +344,22 @@ class Store:
             return [InputError(row.input, row.error) for row in conn.execute(query)]
 
     def load_articles(self, ids: Sequence[str] | None = None) -> list[Article]:
-        query = select(articles).order_by(articles.c.published_ts, articles.c.id)
+        query = select(articles).order_by(*self._order(articles.c.published_ts, articles.c.id))
         if ids is not None:
             query = query.where(articles.c.id.in_(list(ids)))
         with self.engine.connect() as conn:
             return [_row_article(row._mapping) for row in conn.execute(query)]
+
+    def _order(self, *columns: ColumnElement[Any]) -> list[ColumnElement[Any]]:
+        """ORDER BY terms that give SQLite's order on every backend: NULL first, text by
+        code point. A PostgreSQL server sorts NULL last and text by its collation
+        (en_US or ICU put "-05:00" before "+00:00"), so loads would come back in
+        another order than on SQLite."""
+        postgres = self.engine.dialect.name == "postgresql"
+        return [
+            (c.collate("C") if postgres and isinstance(c.type, String) else c).nulls_first()
+            for c in columns
+        ]
 
     def _upsert(self, table: Any) -> Any:
         dialect = postgresql if self.engine.dialect.name == "postgresql" else sqlite
@@ -344,7 +368,12 @@ class Store:
 
 def _make_engine(url: str) -> Engine:
     if not url.startswith("sqlite"):
-        return create_engine(url)
+        parsed = make_url(url)
+        # SQLAlchemy's default driver for postgresql:// is psycopg2; psycopg 3 is the one
+        # crosswire depends on
+        if parsed.drivername in ("postgresql", "postgres"):
+            parsed = parsed.set(drivername="postgresql+psycopg")
+        return create_engine(parsed)
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
         Path(url.removeprefix("sqlite:///")).expanduser().parent.mkdir(parents=True, exist_ok=True)
     # A writer waits this long for another's lock (SQLite retries in its busy handler)
