@@ -191,7 +191,15 @@ def test_eval_on_a_small_gold_file_skips_a_bad_line(tmp_path: Path) -> None:
         handle.write(json.dumps({"id": "no-text", "label": "x"}) + "\n")
     lines: list[str] = []
     result = evaluate_stories(path, echo=lines.append)
-    assert result == {"bcubed_f1": 1.0, "bcubed_precision": 1.0, "bcubed_recall": 1.0, "ari": 1.0}
+    assert result == {
+        "bcubed_f1": 1.0,
+        "bcubed_precision": 1.0,
+        "bcubed_recall": 1.0,
+        "pairwise_f1": 1.0,
+        "pairwise_precision": 1.0,
+        "pairwise_recall": 1.0,
+        "ari": 1.0,
+    }
     errors = [line for line in lines if line.startswith("error:")]
     assert len(errors) == 2
     assert "gold.jsonl:5" in errors[0]

@@ -351,14 +351,23 @@ def eval_extraction(
 @eval_app.command("stories")
 def eval_stories(
     path: Annotated[Path, typer.Argument(help="JSONL: id, title, text, published, outlet, label.")],
+    stream: Annotated[
+        bool,
+        typer.Option(
+            "--stream",
+            help="Feed the records one at a time in publication order through the "
+            "incremental story index instead of clustering the file at once.",
+        ),
+    ] = False,
 ) -> None:
-    """Story grouping: B-cubed precision/recall/F1 and ARI against the gold labels."""
+    """Story grouping: B-cubed and pairwise precision/recall/F1 and ARI against the gold
+    labels."""
     from crosswire.eval.stories import evaluate_stories
 
     if not path.is_file():
         err.print(f"[red]error:[/red] no such file: {path}")
         raise typer.Exit(2)
-    _print_metrics(evaluate_stories(path, echo=_echo))
+    _print_metrics(evaluate_stories(path, echo=_echo, stream=stream))
 
 
 def _require(path: Path) -> None:

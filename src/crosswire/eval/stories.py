@@ -2,8 +2,11 @@
 
 One JSONL record per article: `id`, `title`, `text`, `published` (ISO or null),
 `outlet`, `label` (the gold story). `evaluate_stories` clusters the records with
-`cluster_stories` and scores the grouping with B-cubed precision/recall/F1 (per item,
-as in Bagga & Baldwin 1998 and Amigo et al. 2009) and the adjusted Rand index.
+`cluster_stories` (or, with `stream=True`, feeds them one at a time in publication order
+through `StoryIndex.assign`, the stage a live path runs) and scores the grouping with
+B-cubed precision/recall/F1 (per item, as in Bagga & Baldwin 1998 and Amigo et al.
+2009), pairwise precision/recall/F1 (over pairs of items, the metric of Miranda et al.
+2018, "Multilingual Clustering of Streaming News") and the adjusted Rand index.
 
 The converters turn the raw gold sets under `shared/data/stories_raw/` into that form:
 ECB+ (label = event cluster), AllSides/NeuS (label = roundup; the roundup's date
@@ -25,7 +28,7 @@ from typing import Any
 from sklearn.metrics import adjusted_rand_score
 
 from crosswire.model import Article
-from crosswire.stories import cluster_stories
+from crosswire.stories import StoryIndex, cluster_stories, publication_order
 
 Record = dict[str, Any]
 
@@ -51,14 +54,37 @@ def bcubed(gold: Sequence[str], predicted: Sequence[str]) -> tuple[float, float,
     return precision, recall, f1
 
 
+def pairwise(gold: Sequence[str], predicted: Sequence[str]) -> tuple[float, float, float]:
+    """Pairwise precision, recall and F1: over unordered pairs of items, a pair is
+    positive when both items share a label (Miranda et al. 2018's scorer)."""
+    if len(gold) != len(predicted):
+        raise ValueError("gold and predicted must label the same items")
+
+    def pairs(counts: Counter[Any]) -> int:
+        return sum(n * (n - 1) // 2 for n in counts.values())
+
+    both = pairs(Counter(zip(gold, predicted, strict=True)))
+    found = pairs(Counter(predicted))
+    true = pairs(Counter(gold))
+    # no predicted (or gold) pair at all: nothing was claimed wrongly (or missed)
+    precision = both / found if found else 1.0
+    recall = both / true if true else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
 def score_labels(gold: Sequence[str], predicted: Sequence[str]) -> dict[str, float]:
-    """B-cubed F1/precision/recall and ARI as the dict `evaluate_stories` returns."""
+    """B-cubed and pairwise F1/precision/recall and ARI, as `evaluate_stories` returns."""
     precision, recall, f1 = bcubed(gold, predicted)
+    pair_precision, pair_recall, pair_f1 = pairwise(gold, predicted)
     ari = float(adjusted_rand_score(list(gold), list(predicted))) if gold else 1.0
     return {
         "bcubed_f1": round(f1, 4),
         "bcubed_precision": round(precision, 4),
         "bcubed_recall": round(recall, 4),
+        "pairwise_f1": round(pair_f1, 4),
+        "pairwise_precision": round(pair_precision, 4),
+        "pairwise_recall": round(pair_recall, 4),
         "ari": round(ari, 4),
     }
 
@@ -118,23 +144,67 @@ def read_gold(path: Path, echo: Callable[[str], None]) -> tuple[list[Article], l
     return articles, labels
 
 
-def evaluate_stories(path: Path, echo: Callable[[str], None] = print) -> dict[str, float]:
-    """Cluster the gold JSONL at PATH into stories and score them against the gold labels."""
+def evaluate_stories(
+    path: Path, echo: Callable[[str], None] = print, stream: bool = False
+) -> dict[str, float]:
+    """Group the gold JSONL at PATH into stories and score them against the gold labels.
+
+    STREAM feeds the records one at a time in publication order through a fresh
+    `StoryIndex` (decisions applied as a caller applies them, merges included) instead
+    of clustering the whole file at once.
+    """
     articles, gold = read_gold(path, echo)
     started = time.perf_counter()
-    stories = cluster_stories(articles)
+    if stream:
+        predicted, note = _stream_labels(articles)
+    else:
+        stories = cluster_stories(articles)
+        story_of = {article_id: story.id for story in stories for article_id in story.articles}
+        predicted = [story_of[article.id] for article in articles]
+        note = f"predicted {len(stories)} stories"
     elapsed = time.perf_counter() - started
-    story_of = {article_id: story.id for story in stories for article_id in story.articles}
-    predicted = [story_of[article.id] for article in articles]
     result = score_labels(gold, predicted)
     rate = len(articles) / elapsed if elapsed > 0 else float("inf")
     echo(f"{path.name}: {len(articles)} articles, {len(set(gold))} gold stories")
-    echo(f"predicted {len(stories)} stories in {elapsed:.2f} s ({rate:.0f} articles/s)")
+    echo(f"{note} in {elapsed:.2f} s ({rate:.0f} articles/s)")
     echo(
         f"B-cubed F1 {result['bcubed_f1']:.4f} (P {result['bcubed_precision']:.4f}, "
         f"R {result['bcubed_recall']:.4f}), ARI {result['ari']:.4f}"
     )
+    echo(
+        f"pairwise F1 {result['pairwise_f1']:.4f} (P {result['pairwise_precision']:.4f}, "
+        f"R {result['pairwise_recall']:.4f})"
+    )
     return result
+
+
+def _stream_labels(articles: Sequence[Article]) -> tuple[list[str], str]:
+    """Story label per article after streaming ARTICLES, and a line on what happened."""
+    index = StoryIndex()
+    story_of: dict[str, str] = {}
+    # every merged-away id -> the id that took it over, as the store keeps them
+    aliases: dict[str, str] = {}
+    merges = peak_stories = peak_originals = 0
+    for position in publication_order(articles):
+        decision = index.assign(articles[position])
+        story_of[decision.article] = decision.story
+        for merge in decision.merges:
+            aliases[merge.replaced] = merge.survivor
+        merges += len(decision.merges)
+        peak_stories = max(peak_stories, index.active_stories)
+        peak_originals = max(peak_originals, index.active_originals)
+
+    def resolve(story: str) -> str:
+        while story in aliases:
+            story = aliases[story]
+        return story
+
+    predicted = [resolve(story_of[article.id]) for article in articles]
+    note = (
+        f"streamed into {len(set(predicted))} stories ({merges} merges; at most "
+        f"{peak_stories} stories and {peak_originals} originals active)"
+    )
+    return predicted, note
 
 
 # ---------------------------------------------------------------- gold converters
