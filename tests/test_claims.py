@@ -25,7 +25,8 @@ def seed_story() -> tuple[Story, dict[str, Article]]:
     if not SEEDS.is_dir():
         pytest.skip("../shared/seeds is not here")
     docs, _ = pipeline.ingest([SEEDS], pipeline.Progress())
-    articles, stories, _, _ = pipeline.process(docs, pipeline.Progress(), {})
+    done = pipeline.process(docs, pipeline.Progress(), {})
+    articles, stories = done.articles, done.stories
     assert len(stories) == 1
     return stories[0], {a.id: a for a in articles}
 

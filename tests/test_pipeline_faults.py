@@ -15,7 +15,7 @@ CORPUS = Path(__file__).resolve().parents[1] / "examples" / "corpus"
 @pytest.fixture(scope="module")
 def clean_articles() -> list[Article]:
     docs, _ = pipeline.ingest([CORPUS / "feeds"], pipeline.Progress())
-    articles, _, _, _ = pipeline.process(docs, pipeline.Progress(), {})
+    articles = pipeline.process(docs, pipeline.Progress(), {}).articles
     for article in articles:
         article.duplicate_of = article.similarity = article.story = None
     return articles
@@ -31,9 +31,10 @@ def test_an_article_a_stage_fails_on_is_reported_by_name_and_the_rest_finish(
     clean_articles: list[Article],
 ) -> None:
     good = [Article(**{f: getattr(a, f) for f in a.__slots__}) for a in clean_articles]
-    articles, stories, errors, _ = pipeline.process_articles(
+    done = pipeline.process_articles(
         [*good[:5], broken_article(), *good[5:]], pipeline.Progress(), {}
     )
+    articles, stories, errors = done.articles, done.stories, done.errors
     assert [e.input for e in errors] == ["odd/broken.json#7"]
     assert "internal error in stage 'dedup'" in errors[0].error
     assert "AttributeError" in errors[0].error

@@ -40,8 +40,9 @@ def test_schema_is_created_by_migrations_and_reopening_is_harmless(store_url: st
         "entities",
         "facets",
         "story_aliases",
+        "stage_state",
     } <= tables
-    assert version == "0003"
+    assert version == "0004"
     store.close()
 
 
@@ -128,4 +129,15 @@ def test_stories_and_articles_load_in_one_order_on_every_backend(store_url: str)
         ]
     )
     assert [a.id for a in store.load_articles()] == ["a-a", "a-0", "a-B", "a-b"]
+    store.close()
+
+
+def test_a_stage_state_is_kept_with_its_run_and_replaced_by_the_next(store_url: str) -> None:
+    store = Store(store_url)
+    assert store.load_state("stories") is None
+    first = store.begin_run(["a"])
+    store.save_run(first, [], [], [], states={"stories": {"documents": 3, "terms": ["x"]}})
+    second = store.begin_run(["b"])
+    store.save_run(second, [], [], [], states={"stories": {"documents": 5, "terms": ["x", "y"]}})
+    assert store.load_state("stories") == {"documents": 5, "terms": ["x", "y"]}
     store.close()

@@ -1,7 +1,9 @@
 """Compose the stages: ingest -> clean -> dedup -> stories -> claims -> compare -> (store, report).
 
-The same functions serve a one-shot `analyze` and, later, incremental arrival; each
-stage is called through its package's public function only.
+The story stage decides per article against state kept in the store (`StoryIndex`):
+a later run extends the stories of earlier ones, merges two that turn out to be one,
+and claims and compares again only the stories that gained members. Each stage is
+called through its package's public function only.
 """
 
 from __future__ import annotations
@@ -23,9 +25,10 @@ from crosswire.ingest import DEFAULT_MAX_BYTES, discover, read_files
 from crosswire.model import Article, InputError, RawDoc, Story
 from crosswire.report import build_report
 from crosswire.store import Store
-from crosswire.stories import cluster_stories, join_stored
+from crosswire.stories import StoryIndex, place_articles
 
 STAGES = ("ingest", "clean", "dedup", "stories", "claims", "compare", "store")
+STORY_STATE = "stories"  # the story index's name in the store's stage state
 
 
 class Progress:
@@ -46,6 +49,19 @@ class RunResult:
     report: dict[str, Any]
     timings: dict[str, float] = field(default_factory=dict)
     new_in_store: int | None = None
+
+
+@dataclass(slots=True)
+class Processed:
+    """Stages 2-6 over one run's documents."""
+
+    articles: list[Article]
+    stories: list[Story]
+    errors: list[InputError]
+    # story id -> the id now holding its members (stories this run merged)
+    replaced: dict[str, str]
+    # what the incremental stages keep for the next run (stage name -> state)
+    states: dict[str, dict[str, Any]]
 
 
 def generated_at() -> datetime:
@@ -94,12 +110,11 @@ def process(
     timings: dict[str, float],
     since: datetime | None = None,
     store: Store | None = None,
-) -> tuple[list[Article], list[Story], list[InputError], dict[str, str]]:
+) -> Processed:
     """Stages 2-6 over documents already read (with `since`, each story's changes).
 
-    With a store, stories that hold an article the store already has in a story are
-    joined to that stored story (`join_stored`); the last item returned maps the
-    stored story ids so replaced to the ids that hold their members now.
+    With a store, the story index starts from the state the store kept and a story the
+    run touches comes with its stored members; without one, from nothing.
 
     No input can end the run: a stage that raises is run again without the inputs it
     fails on (found by halving), and each of those is reported with the stage's name.
@@ -114,10 +129,9 @@ def process(
     articles = unique_articles(articles)
     progress.advance(len(docs))
     timings["clean"] = time.perf_counter() - t
-    articles, stories, stage_errors, replaced = process_articles(
-        articles, progress, timings, since, store
-    )
-    return articles, stories, errors + stage_errors, replaced
+    done = process_articles(articles, progress, timings, since, store)
+    done.errors[:0] = errors
+    return done
 
 
 def process_articles(
@@ -126,7 +140,7 @@ def process_articles(
     timings: dict[str, float],
     since: datetime | None = None,
     store: Store | None = None,
-) -> tuple[list[Article], list[Story], list[InputError], dict[str, str]]:
+) -> Processed:
     """Stages 3-6 over clean articles; see `process`."""
     errors: list[InputError] = []
     t = time.perf_counter()
@@ -137,15 +151,22 @@ def process_articles(
 
     t = time.perf_counter()
     progress.stage("stories", len(articles))
-    stories, articles = isolate("stories", articles, _cluster, _article_input, errors)
-    replaced: dict[str, str] = {}
-    if store is not None:
-        stored_story_of = store.stories_of([a.id for a in articles])
-        if stored_story_of:
-            run_ids = {a.id for a in articles}
-            members = store.story_members(list(stored_story_of.values()), run_ids)
-            joined = join_stored(stories, articles, stored_story_of, members)
-            stories, articles, replaced = joined.stories, joined.articles, joined.replaced
+    state = store.load_state(STORY_STATE) if store is not None else None
+    placed_by: list[StoryIndex] = []
+
+    def place(items: list[Article]) -> tuple[list[Story], list[Article], dict[str, str]]:
+        # every try starts from the stored state, so a failed one leaves no decision
+        # behind; the index of the last try that succeeded is the run's
+        index = StoryIndex.from_dict(state) if state else StoryIndex()
+        stored = store.stories_of([a.id for a in items]) if store is not None else {}
+        load = store.story_members if store is not None else None
+        near = store.stories_between if store is not None else None
+        placed = place_articles(index, items, stored, load, near)
+        placed_by.append(index)
+        return placed.stories, placed.articles, placed.replaced
+
+    stories, articles, replaced = isolate("stories", articles, place, _article_input, errors)
+    index = placed_by[-1]
     progress.advance(len(articles))
     timings["stories"] = time.perf_counter() - t
 
@@ -160,7 +181,7 @@ def process_articles(
     _compare(stories, articles, since, errors)
     progress.advance(len(stories))
     timings["compare"] = time.perf_counter() - t
-    return articles, stories, errors, replaced
+    return Processed(articles, stories, errors, replaced, {STORY_STATE: index.to_dict()})
 
 
 T = TypeVar("T")
@@ -224,10 +245,6 @@ def _dedup(articles: list[Article]) -> list[Article]:
     return articles
 
 
-def _cluster(articles: list[Article]) -> tuple[list[Story], list[Article]]:
-    return cluster_stories(articles), articles
-
-
 def _claims(stories: list[Story], articles: list[Article], errors: list[InputError]) -> None:
     """Claims for every story; the stage itself leaves out an article it fails on (which
     stays in its story with no claims of its own) and tells us, batching kept."""
@@ -279,19 +296,21 @@ def analyze(
     docs, errors = ingest(paths, progress, max_bytes, exclude)
     timings["ingest"] = time.perf_counter() - t
 
-    articles, stories, stage_errors, replaced = process(docs, progress, timings, since, store)
-    errors.extend(stage_errors)
+    done = process(docs, progress, timings, since, store)
+    errors.extend(done.errors)
 
     new_in_store = None
     if store is not None:
         t = time.perf_counter()
-        progress.stage("store", len(articles))
+        progress.stage("store", len(done.articles))
         run_id = store.begin_run([str(p) for p in paths])
-        new_in_store = store.save_run(run_id, articles, stories, errors, replaced)
-        progress.advance(len(articles))
+        new_in_store = store.save_run(
+            run_id, done.articles, done.stories, errors, done.replaced, done.states
+        )
+        progress.advance(len(done.articles))
         timings["store"] = time.perf_counter() - t
 
-    report = build_report(articles, stories, errors, generated_at())
+    report = build_report(done.articles, done.stories, errors, generated_at())
     if store is not None:
         store.finish_run(run_id, report.get("summary", {}))
-    return RunResult(articles, stories, errors, report, timings, new_in_store)
+    return RunResult(done.articles, done.stories, errors, report, timings, new_in_store)

@@ -136,3 +136,14 @@ facets = Table(
     Column("claims", JSON, nullable=False),
     Column("detail", JSON, nullable=False),
 )
+
+# What an incremental stage keeps between runs (the story index: document counts, the
+# active stories' members and links), one JSON document per stage, written in the same
+# transaction as the run it follows from, so a killed run leaves the last one whole.
+stage_state = Table(
+    "stage_state",
+    metadata,
+    Column("name", String(40), primary_key=True),
+    Column("state", JSON, nullable=False),
+    Column("updated_at", String(40), nullable=False),
+)

@@ -54,6 +54,7 @@ from crosswire.store.schema import (
     input_errors,
     quantities,
     runs,
+    stage_state,
     stories,
     story_aliases,
 )
@@ -130,15 +131,39 @@ class Store:
         story_items: Sequence[Story],
         errors: Iterable[InputError],
         replaced: Mapping[str, str] | None = None,
+        states: Mapping[str, dict[str, Any]] | None = None,
     ) -> int:
         """Save what one run decided in one transaction, so that a run killed half way
         leaves the store as it was: articles, stories (`replaced`: stored story ids
-        merged into a story of this run), errors. Return how many articles were new."""
+        merged into a story of this run), errors, and the state each incremental stage
+        keeps (`states`: stage name -> its state). Return how many articles were new."""
         with self._write() as conn:
             new = self._save_articles(conn, items, run_id)
             self._save_stories(conn, story_items, replaced or {})
             self._save_errors(conn, run_id, errors)
+            self._save_states(conn, states or {})
         return new
+
+    def load_state(self, name: str) -> dict[str, Any] | None:
+        """The state stage NAME saved with the last run, None before its first."""
+        with self.engine.connect() as conn:
+            row = conn.execute(
+                select(stage_state.c.state).where(stage_state.c.name == name)
+            ).first()
+        return None if row is None else dict(row.state)
+
+    def _save_states(self, conn: Connection, states: Mapping[str, dict[str, Any]]) -> None:
+        if not states:
+            return
+        stmt = self._upsert(stage_state)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[stage_state.c.name],
+            set_={"state": stmt.excluded.state, "updated_at": stmt.excluded.updated_at},
+        )
+        now = _now()
+        conn.execute(
+            stmt, [{"name": n, "state": st, "updated_at": now} for n, st in sorted(states.items())]
+        )
 
     def save_articles(self, items: Sequence[Article], run_id: int | None = None) -> int:
         """Upsert articles; return how many were new to the store."""
@@ -184,6 +209,21 @@ class Store:
         for id_chunk in _chunks(ids, 500):
             found.extend(self.load_articles(id_chunk))
         return found
+
+    def stories_between(self, start: float, end: float) -> list[str]:
+        """The stories holding an article published between START and END (UTC epoch
+        seconds): what an article that arrives late could belong to."""
+        query = (
+            select(articles.c.story)
+            .where(
+                articles.c.published_ts >= start,
+                articles.c.published_ts <= end,
+                articles.c.story.is_not(None),
+            )
+            .distinct()
+        )
+        with self.engine.connect() as conn:
+            return sorted(s for s in conn.execute(query).scalars() if s is not None)
 
     def resolve_story(self, story_id: str) -> str | None:
         """The id a story is known by now (following merges), None if never stored."""

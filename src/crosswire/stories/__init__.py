@@ -1,5 +1,6 @@
-"""Stage 4: group articles into stories, in batch (`cluster_stories`, joined to the stored
-ones by `join_stored`) or one article at a time (`StoryIndex`)."""
+"""Stage 4: group articles into stories. The pipeline runs the story index
+(`StoryIndex`, its state kept in the store) over each run and applies its decisions
+(`place_articles`); `cluster_stories` is the batch clustering it is measured against."""
 
 from __future__ import annotations
 
@@ -11,19 +12,19 @@ from crosswire.stories.assignment import (
     story_id,
 )
 from crosswire.stories.cluster import StoryConfig, cluster_stories, make_story, resolve_originals
-from crosswire.stories.stored import Joined, join_stored
+from crosswire.stories.placed import Placed, place_articles
 from crosswire.stories.stream import StoryIndex
 
 __all__ = [
     "Assignment",
-    "Joined",
     "Merge",
+    "Placed",
     "StoryConfig",
     "StoryIndex",
     "StreamConfig",
     "cluster_stories",
-    "join_stored",
     "make_story",
+    "place_articles",
     "publication_order",
     "resolve_originals",
     "story_id",

@@ -81,18 +81,23 @@ def story_id(founder: str) -> str:
 
 def publication_order(articles: Sequence[Article]) -> list[int]:
     """Indices of ARTICLES in the order a stream takes them: publication time (undated
-    last, then id), except that a copy comes after the original it copies when both
-    are here, so it can follow it."""
+    last, then id), except that a copy comes right after the original it copies when
+    both are here (at the later of the two times), so it can follow it. Taking every
+    original first and every copy after them let the clock run past the originals'
+    window, and a copy that found its original retired started a story of its own."""
     by_id = {a.id: a for a in articles}
 
-    def depth(article: Article) -> int:
+    def key(article: Article) -> tuple[float, int, str]:
         seen = {article.id}
+        when = sort_time(article.published)
         steps = 0
-        while (target := article.duplicate_of) in by_id and target not in seen:
-            article = by_id[target]
+        node = article
+        while (target := node.duplicate_of) in by_id and target not in seen:
+            node = by_id[target]
             seen.add(target)
+            when = max(when, sort_time(node.published))
             steps += 1
-        return steps
+        return when, steps, article.id
 
-    keys = [(depth(a), sort_time(a.published), a.id) for a in articles]
+    keys = [key(a) for a in articles]
     return sorted(range(len(articles)), key=keys.__getitem__)

@@ -116,12 +116,17 @@ def _article_key(article: Article) -> tuple[float, str]:
     return sort_time(article.published), article.id
 
 
-def make_story(group: Sequence[Article], centrality: Mapping[str, float] | None = None) -> Story:
-    """The story of GROUP: named by its earliest member, headed by its most central title."""
+def make_story(
+    group: Sequence[Article],
+    centrality: Mapping[str, float] | None = None,
+    story_id: str | None = None,
+) -> Story:
+    """The story of GROUP: named by its earliest member (unless the stream's index gave
+    it its id already), headed by its most central title."""
     group = sorted(group, key=_article_key)
     dated = [a for a in group if not math.isnan(published_days(a.published))]
     return Story(
-        id="s-" + xxhash.xxh3_64_hexdigest(group[0].id.encode("utf-8")),
+        id=story_id or "s-" + xxhash.xxh3_64_hexdigest(group[0].id.encode("utf-8")),
         headline=_headline(group, centrality),
         articles=[a.id for a in group],
         first_published=dated[0].published if dated else None,

@@ -116,6 +116,28 @@ class StoryIndex:
 
     def assign(self, article: Article) -> Assignment:
         """Place ARTICLE: follow its original, join an active story, or start one."""
+        return self._assign(article, {})
+
+    def assign_many(self, articles: Iterable[Article]) -> list[Assignment]:
+        """`assign` over ARTICLES in publication order; decisions in input order.
+
+        The originals of a micro-batch have all arrived, so their terms are counted
+        into the document frequencies before any is placed: the first articles of a
+        small batch are weighed by the batch's IDF, not by the few seen before them (a
+        cold IDF split a follow-up from its story in a 50-article run)."""
+        batch = list(articles)
+        counted: dict[str, list[Terms]] = {}
+        for article in batch:
+            if article.duplicate_of is None and self.story_of(article.id) is None:
+                counted.setdefault(article.id, article_terms(article))
+        for terms in counted.values():
+            self.frequencies.add(terms)
+        decisions: list[Assignment | None] = [None] * len(batch)
+        for index in publication_order(batch):
+            decisions[index] = self._assign(batch[index], counted)
+        return [d for d in decisions if d is not None]
+
+    def _assign(self, article: Article, counted: dict[str, list[Terms]]) -> Assignment:
         known = self.story_of(article.id)
         if known is not None:
             return Assignment(article.id, known, 0.0, repeated=True)
@@ -124,20 +146,25 @@ class StoryIndex:
             return self._follow(article, target)
         # a copy whose original is not active is clustered as an original, as batch
         # does with a chain that ends outside the batch
-        return self._place(article)
-
-    def assign_many(self, articles: Iterable[Article]) -> list[Assignment]:
-        """`assign` over ARTICLES in publication order; decisions in input order."""
-        batch = list(articles)
-        decisions: list[Assignment | None] = [None] * len(batch)
-        for index in publication_order(batch):
-            decisions[index] = self.assign(batch[index])
-        return [d for d in decisions if d is not None]
+        return self._place(article, counted.pop(article.id, None))
 
     def story_of(self, article_id: str) -> str | None:
         """The active story holding ARTICLE_ID (original or copy), else None."""
         member = self._members.get(self._copies.get(article_id, article_id))
         return None if member is None else member.story
+
+    def late(self, article: Article) -> bool:
+        """Whether ARTICLE was published before the active window: the stories it could
+        join may have retired, and a caller reloads those near its time (`reload`)."""
+        day = _day(article)
+        return day is not None and self.now is not None and day < self.now - self.window_days
+
+    @property
+    def window_days(self) -> float:
+        return self.config.window_days()
+
+    def is_active(self, story: str) -> bool:
+        return self.resolve(story) in self._stories
 
     def resolve(self, story: str) -> str:
         """The active id a merged-away STORY id now goes by (itself otherwise)."""
@@ -161,16 +188,18 @@ class StoryIndex:
         story.copies.append(article.id)
         self._copies[article.id] = original
         day = _day(article)
-        self._touch(story, day)
+        self._touch(story, self._active_day(day))
         retired = self._advance(day)
         return Assignment(article.id, story.id, 1.0, copy_of=original, retired=retired)
 
-    def _place(self, article: Article) -> Assignment:
+    def _place(self, article: Article, counted: list[Terms] | None = None) -> Assignment:
+        """Place an original; COUNTED are its terms when already in the frequencies."""
         day = _day(article)
         self.seq += 1
         retired = self._advance(day)
-        terms = article_terms(article)
-        self.frequencies.add(terms)
+        terms = counted if counted is not None else article_terms(article)
+        if counted is None:
+            self.frequencies.add(terms)
         if self.frequencies.documents >= self.refresh_at:
             self._refresh()
         norms = [self.frequencies.norm(v, view) for v, view in enumerate(terms)]
@@ -197,7 +226,7 @@ class StoryIndex:
         member = _Member(story.id, day, terms, norms)
         self._members[article.id] = member
         self._post(article.id, member)
-        self._touch(story, day)
+        self._touch(story, self._active_day(day))
         survivor, merges = self._merge_from(story)
         if any(len(c) > self.config.max_terms for c in self.frequencies.counts):
             self.frequencies.prune(self.config.max_terms, self._postings)
@@ -293,6 +322,15 @@ class StoryIndex:
             self._touch(keep, day, seq=keep.last_seq)
 
     # ------------------------------------------------------------ window
+
+    def _active_day(self, day: float | None) -> float | None:
+        """The day an arrival keeps its story active from: its own, or, for an article
+        published before the window (last month's folder analyzed today), the clock's,
+        as a reloaded story is; else the story it founds retires before its own
+        siblings arrive and each of them starts another."""
+        if day is not None and self.now is not None and day < self.now - self.window_days:
+            return self.now
+        return day
 
     def _touch(self, story: _Story, day: float | None, seq: int | None = None) -> None:
         story.last_seq = self.seq if seq is None else seq
