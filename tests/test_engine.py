@@ -105,3 +105,21 @@ def test_every_copy_is_in_its_originals_story_in_a_run_longer_than_the_window() 
     story = {a.id: a.story for a in placed.articles}
     copies = [a for a in placed.articles if a.duplicate_of]
     assert copies and all(story[a.id] == story[a.duplicate_of or ""] for a in copies)
+
+
+def test_analyze_in_micro_batches_commits_each_and_reports_every_story(tmp_path: Path) -> None:
+    files = sorted(p for p in CORPUS.rglob("*") if p.is_file() and "broken" not in p.parts)
+    store = Store(f"sqlite:///{tmp_path / 'b.db'}")
+    result = pipeline.analyze(files, store=store, batch_size=8)
+    with store.engine.connect() as conn:
+        runs = conn.exec_driver_sql("select count(*) from runs").scalar_one()
+    docs, _ = pipeline.ingest(files, pipeline.Progress())
+    assert runs == -(-len(docs) // 8) > 1  # one committed run per micro-batch
+    stored = store.load_articles()
+    assert {a.id for a in stored} == {a.id for a in result.articles}
+    assert {s["id"] for s in result.report["stories"]} == {a.story for a in stored}
+    claims = store.count("claims")
+    again = pipeline.analyze(files, store=store, batch_size=8)
+    assert store.count("claims") == claims
+    assert {s.id for s in again.stories} == {s.id for s in result.stories}
+    store.close()

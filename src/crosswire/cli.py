@@ -106,6 +106,13 @@ def analyze(
         str | None,
         typer.Option(help="List per story what changed after this ISO time (2025-02-27T00:00Z)."),
     ] = None,
+    batch_size: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Commit to the store every this many inputs (default: all at once).",
+        ),
+    ] = None,
     debug: Annotated[
         bool, typer.Option("--debug", help="On an internal error, print the traceback.")
     ] = False,
@@ -132,6 +139,7 @@ def analyze(
             max_bytes=max_bytes,
             since=since_at,
             exclude=[out_dir],
+            batch_size=batch_size,
         )
     finally:
         stages.close()

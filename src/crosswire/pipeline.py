@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 import os
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,7 +25,7 @@ from crosswire.ingest import DEFAULT_MAX_BYTES, discover, read_files
 from crosswire.model import Article, InputError, RawDoc, Story
 from crosswire.report import build_report
 from crosswire.store import Store
-from crosswire.stories import StoryIndex, place_articles
+from crosswire.stories import StoryIndex, place_articles, sort_time
 
 STAGES = ("ingest", "clean", "dedup", "stories", "claims", "compare", "store")
 STORY_STATE = "stories"  # the story index's name in the store's stage state
@@ -278,6 +278,32 @@ def _compare(
             )
 
 
+def process_batches(
+    batches: Iterable[Sequence[RawDoc]],
+    store: Store,
+    inputs: Sequence[str],
+    progress: Progress,
+    timings: dict[str, float],
+    since: datetime | None = None,
+) -> Iterator[tuple[Processed, int]]:
+    """Stages 2-6 and the store over one micro-batch after another, each committed with
+    the story index's state before the next begins: a run killed between two loses
+    nothing committed, and the next run takes the committed articles as stored. Yields
+    each batch's result and how many of its articles were new to the store."""
+    for docs in batches:
+        done = process(docs, progress, timings, since, store)
+        t = time.perf_counter()
+        progress.stage("store", len(done.articles))
+        run_id = store.begin_run(list(inputs))
+        new = store.save_run(
+            run_id, done.articles, done.stories, done.errors, done.replaced, done.states
+        )
+        store.finish_run(run_id, {"articles": len(done.articles), "stories": len(done.stories)})
+        progress.advance(len(done.articles))
+        timings["store"] = timings.get("store", 0.0) + time.perf_counter() - t
+        yield done, new
+
+
 def analyze(
     paths: Sequence[Path],
     store: Store | None = None,
@@ -285,10 +311,16 @@ def analyze(
     max_bytes: int = DEFAULT_MAX_BYTES,
     since: datetime | None = None,
     exclude: Sequence[Path] = (),
+    batch_size: int | None = None,
 ) -> RunResult:
     """Run every stage over files and folders; persist to `store` when given.
 
-    With `since`, each story also lists what changed after that moment.
+    With `since`, each story also lists what changed after that moment. With
+    `batch_size` and a store, the documents go through the stages and into the store
+    that many at a time (`process_batches`); the report holds every story they touched,
+    as it stands after the last batch. One batch is the default because a site's
+    boilerplate is learned from the pages of one batch (its model is not kept in the
+    store yet): smaller batches see fewer pages per site.
     """
     progress = progress or Progress()
     timings: dict[str, float] = {}
@@ -296,6 +328,8 @@ def analyze(
     docs, errors = ingest(paths, progress, max_bytes, exclude)
     timings["ingest"] = time.perf_counter() - t
 
+    if store is not None and batch_size is not None and batch_size > 0:
+        return _analyze_in_batches(paths, docs, errors, store, progress, timings, since, batch_size)
     done = process(docs, progress, timings, since, store)
     errors.extend(done.errors)
 
@@ -314,3 +348,32 @@ def analyze(
     if store is not None:
         store.finish_run(run_id, report.get("summary", {}))
     return RunResult(done.articles, done.stories, errors, report, timings, new_in_store)
+
+
+def _analyze_in_batches(
+    paths: Sequence[Path],
+    docs: list[RawDoc],
+    errors: list[InputError],
+    store: Store,
+    progress: Progress,
+    timings: dict[str, float],
+    since: datetime | None,
+    batch_size: int,
+) -> RunResult:
+    batches = (docs[i : i + batch_size] for i in range(0, len(docs), batch_size))
+    stories: dict[str, Story] = {}
+    articles: dict[str, Article] = {}
+    new_in_store = 0
+    inputs = [str(p) for p in paths]
+    for done, new in process_batches(batches, store, inputs, progress, timings, since):
+        errors.extend(done.errors)
+        new_in_store += new
+        for old in done.replaced:
+            stories.pop(old, None)
+        stories.update((s.id, s) for s in done.stories)
+        articles.update((a.id, a) for a in done.articles)
+    shown = sorted(stories.values(), key=lambda s: (sort_time(s.first_published), s.id))
+    members = {m for s in shown for m in s.articles}
+    kept = [a for a in articles.values() if a.id in members]
+    report = build_report(kept, shown, errors, generated_at())
+    return RunResult(kept, shown, errors, report, timings, new_in_store)

@@ -11,7 +11,13 @@ from crosswire.stories.assignment import (
     publication_order,
     story_id,
 )
-from crosswire.stories.cluster import StoryConfig, cluster_stories, make_story, resolve_originals
+from crosswire.stories.cluster import (
+    StoryConfig,
+    cluster_stories,
+    make_story,
+    resolve_originals,
+    sort_time,
+)
 from crosswire.stories.placed import Placed, place_articles
 from crosswire.stories.stream import StoryIndex
 
@@ -27,5 +33,6 @@ __all__ = [
     "place_articles",
     "publication_order",
     "resolve_originals",
+    "sort_time",
     "story_id",
 ]
