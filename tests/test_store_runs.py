@@ -105,6 +105,10 @@ def test_a_copy_analyzed_in_a_later_run_joins_the_stored_story(
     [story_a] = a.stories
     [story_b] = b.stories
     assert story_b.id == story_a.id
+    # the dedup index kept in the store knows yesterday's text: today's is its copy
+    [first] = a.articles
+    [later] = [x for x in b.articles if x.id != first.id]
+    assert later.duplicate_of == first.id and (later.similarity or 0) >= 0.7
     assert set(story_b.articles) == {*story_a.articles, *(x.id for x in b.articles)}
     assert store.count("stories") == 1
     # its claims join the story's facets, lined up with the first outlet's
@@ -131,7 +135,10 @@ def test_two_stored_stories_an_article_links_become_one_and_the_old_id_resolves(
     before = store.count("stories")
     roundup = tmp_path / "three" / "roundup.txt"
     roundup.parent.mkdir()
-    roundup.write_text(flood.text[: len(flood.text) // 2] + "\n\n" + traders.text)
+    # half of each: a page holding one of them whole would be a copy of it (containment)
+    roundup.write_text(
+        flood.text[: len(flood.text) // 2] + "\n\n" + traders.text[: len(traders.text) * 2 // 3]
+    )
     third = pipeline.analyze([roundup.parent], store=store)
     [merged] = third.stories
     assert merged.id == flood.story and merged.merged_from == [traders.story]

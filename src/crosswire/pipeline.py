@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 from crosswire.claims import ClaimsError, extract_claims
 from crosswire.clean import clean_documents
 from crosswire.compare import compare_stories, compare_story
-from crosswire.dedup import find_duplicates
+from crosswire.dedup import DedupIndex
 from crosswire.ingest import DEFAULT_MAX_BYTES, discover, read_files
 from crosswire.model import Article, InputError, RawDoc, Story
 from crosswire.report import build_report
@@ -29,6 +29,7 @@ from crosswire.stories import StoryIndex, place_articles, sort_time
 
 STAGES = ("ingest", "clean", "dedup", "stories", "claims", "compare", "store")
 STORY_STATE = "stories"  # the story index's name in the store's stage state
+DEDUP_STATE = "dedup"  # the copy index's
 
 
 class Progress:
@@ -145,7 +146,18 @@ def process_articles(
     errors: list[InputError] = []
     t = time.perf_counter()
     progress.stage("dedup", len(articles))
-    articles = isolate("dedup", articles, _dedup, _article_input, errors)
+    dedup_state = store.load_state(DEDUP_STATE) if store is not None else None
+    checked_by: list[DedupIndex] = []
+
+    def dedup(items: list[Article]) -> list[Article]:
+        # as with the story index below: every try starts from the stored state
+        copies = DedupIndex.from_dict(dedup_state) if dedup_state else DedupIndex()
+        for article, decision in zip(items, copies.check_many(items), strict=True):
+            article.duplicate_of, article.similarity = decision.duplicate_of, decision.similarity
+        checked_by.append(copies)
+        return items
+
+    articles = isolate("dedup", articles, dedup, _article_input, errors)
     progress.advance(len(articles))
     timings["dedup"] = time.perf_counter() - t
 
@@ -158,7 +170,9 @@ def process_articles(
         # every try starts from the stored state, so a failed one leaves no decision
         # behind; the index of the last try that succeeded is the run's
         index = StoryIndex.from_dict(state) if state else StoryIndex()
-        stored = store.stories_of([a.id for a in items]) if store is not None else {}
+        # the stored story of each article, and of each original a copy points at
+        asked = [a.id for a in items] + [a.duplicate_of for a in items if a.duplicate_of]
+        stored = store.stories_of(asked) if store is not None else {}
         load = store.story_members if store is not None else None
         near = store.stories_between if store is not None else None
         placed = place_articles(index, items, stored, load, near)
@@ -181,7 +195,10 @@ def process_articles(
     _compare(stories, articles, since, errors)
     progress.advance(len(stories))
     timings["compare"] = time.perf_counter() - t
-    return Processed(articles, stories, errors, replaced, {STORY_STATE: index.to_dict()})
+    states = {STORY_STATE: index.to_dict()}
+    if checked_by:
+        states[DEDUP_STATE] = checked_by[-1].to_dict()
+    return Processed(articles, stories, errors, replaced, states)
 
 
 T = TypeVar("T")
@@ -238,11 +255,6 @@ def _failing(items: list[T], probe: Callable[[list[T]], object]) -> list[tuple[T
 
 def _article_input(article: Article) -> str:
     return article.input
-
-
-def _dedup(articles: list[Article]) -> list[Article]:
-    find_duplicates(articles)
-    return articles
 
 
 def _claims(stories: list[Story], articles: list[Article], errors: list[InputError]) -> None:

@@ -67,14 +67,38 @@ def published_key(published: str | None) -> float:
     return float("inf") if moment is None else moment.timestamp()
 
 
-def _overlap(a: NDArray[np.uint64], b: NDArray[np.uint64]) -> tuple[float, float]:
+def sketch(text: str, cfg: DedupConfig) -> tuple[str, list[str], NDArray[np.uint64]]:
+    """Content hash, shingles and their hash set of one text: what both the batch and
+    the streaming index (`dedup/index.py`) compute per article, so they cannot drift."""
+    tokens = normalize(text)
+    digest = xxhash.xxh3_64_hexdigest(" ".join(tokens).encode())
+    grams = shingles(tokens, cfg.shingle)
+    return digest, grams, hash_set(grams)
+
+
+def minhash(grams: Sequence[str], cfg: DedupConfig) -> RMinHash:
+    mh = RMinHash(num_perm=cfg.num_perm, seed=cfg.seed)
+    mh.update(grams)
+    return mh
+
+
+def overlap(a: NDArray[np.uint64], b: NDArray[np.uint64]) -> tuple[float, float]:
+    """Exact Jaccard of two shingle hash sets, and the share of the smaller one contained."""
     inter = len(np.intersect1d(a, b, assume_unique=True))
     union = len(a) + len(b) - inter
     smaller = min(len(a), len(b))
     return (inter / union if union else 0.0), (inter / smaller if smaller else 0.0)
 
 
-def _original_rank(article: Article) -> tuple[float, int, str]:
+def is_copy(a: NDArray[np.uint64], b: NDArray[np.uint64], cfg: DedupConfig) -> bool:
+    """The verification of an LSH candidate pair."""
+    jaccard, containment = overlap(a, b)
+    return jaccard >= cfg.min_jaccard or containment >= cfg.min_containment
+
+
+def original_rank(article: Article) -> tuple[float, int, str]:
+    """Which member of a group is its original: the smallest of these keys (earliest
+    published, then the credited source's own copy, then the smallest id)."""
     own = (
         article.original_source is not None
         and article.outlet is not None
@@ -92,10 +116,7 @@ def find_duplicates(articles: Sequence[Article], config: DedupConfig | None = No
     by_hash: dict[str, int] = {}
     lsh = RMinHashLSH(threshold=cfg.lsh_threshold, num_perm=cfg.num_perm, num_bands=cfg.num_bands)
     for i, article in enumerate(articles):
-        tokens = normalize(article.text)
-        digest = xxhash.xxh3_64_hexdigest(" ".join(tokens).encode())
-        grams = shingles(tokens, cfg.shingle)
-        sh = hash_set(grams)
+        digest, grams, sh = sketch(article.text, cfg)
         sets.append(sh)
         if digest in by_hash:
             uf.union(by_hash[digest], i)
@@ -103,11 +124,9 @@ def find_duplicates(articles: Sequence[Article], config: DedupConfig | None = No
         by_hash[digest] = i
         if len(sh) < cfg.min_shingles:
             continue
-        mh = RMinHash(num_perm=cfg.num_perm, seed=cfg.seed)
-        mh.update(grams)
+        mh = minhash(grams, cfg)
         for j in sorted(lsh.query(mh)):
-            jaccard, containment = _overlap(sh, sets[j])
-            if jaccard >= cfg.min_jaccard or containment >= cfg.min_containment:
+            if is_copy(sh, sets[j], cfg):
                 uf.union(i, j)
         lsh.insert(i, mh)
 
@@ -121,11 +140,11 @@ def find_duplicates(articles: Sequence[Article], config: DedupConfig | None = No
             articles[i].similarity = None
         if len(members) < 2:
             continue
-        original = min(members, key=lambda i: _original_rank(articles[i]))
+        original = min(members, key=lambda i: original_rank(articles[i]))
         for i in members:
             if i == original:
                 continue
-            jaccard, _ = _overlap(sets[i], sets[original])
+            jaccard, _ = overlap(sets[i], sets[original])
             articles[i].duplicate_of = articles[original].id
             articles[i].similarity = round(jaccard, 4)
             copies += 1

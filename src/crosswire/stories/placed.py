@@ -43,11 +43,23 @@ def place_articles(
 ) -> Placed:
     """Put each of ARTICLES in a story and return the stories the run touched.
 
-    `stored_story_of` maps the ids of articles the store already holds to their stored
-    story; `load_members` reads stored members of given stories and `stories_between`
-    finds stored stories by time (neither without a store).
+    `stored_story_of` maps the ids of articles the store already holds (the run's and
+    the originals its copies point at) to their stored story; `load_members` reads
+    stored members of given stories and `stories_between` finds stored stories by time
+    (neither without a store).
     """
     fresh = [a for a in articles if a.id not in stored_story_of]
+    run_ids = {a.id for a in articles}
+    # a copy of a stored original the index no longer holds follows it to its story
+    following = {
+        a.id: stored_story_of[a.duplicate_of]
+        for a in fresh
+        if a.duplicate_of
+        and a.duplicate_of not in run_ids
+        and a.duplicate_of in stored_story_of
+        and index.story_of(a.duplicate_of) is None
+    }
+    fresh = [a for a in fresh if a.id not in following]
     if load_members is not None and stories_between is not None:
         _reload_near(index, [a for a in fresh if index.late(a)], load_members, stories_between)
     replaced: dict[str, str] = {}
@@ -63,10 +75,9 @@ def place_articles(
         return story
 
     for article in articles:
-        stored = stored_story_of.get(article.id)
+        stored = stored_story_of.get(article.id, following.get(article.id))
         article.story = final(stored if stored is not None else article.story or "")
     touched = {a.story for a in articles if a.story}
-    run_ids = {a.id for a in articles}
     pulled = (
         load_members(sorted(touched | set(replaced)), run_ids) if load_members is not None else []
     )
