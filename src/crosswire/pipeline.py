@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from crosswire.claims import ClaimsError, extract_claims
-from crosswire.clean import clean_documents
+from crosswire.clean import SiteLines, clean_documents, learn_sites
 from crosswire.compare import compare_stories, compare_story
 from crosswire.dedup import DedupIndex
 from crosswire.ingest import DEFAULT_MAX_BYTES, discover, read_files
@@ -30,6 +30,7 @@ from crosswire.stories import StoryIndex, place_articles, sort_time
 STAGES = ("ingest", "clean", "dedup", "stories", "claims", "compare", "store")
 STORY_STATE = "stories"  # the story index's name in the store's stage state
 DEDUP_STATE = "dedup"  # the copy index's
+SITE_STATE = "sites"  # the site-boilerplate model's
 
 
 class Progress:
@@ -123,15 +124,24 @@ def process(
     errors: list[InputError] = []
     t = time.perf_counter()
     progress.stage("clean", len(docs))
-    articles, clean_errors = isolate(
-        "clean", list(docs), clean_documents, lambda d: d.input, errors
-    )
+    site_state = store.load_state(SITE_STATE) if store is not None else None
+    cleaned_with: list[SiteLines] = []
+
+    def clean(items: list[RawDoc]) -> tuple[list[Article], list[InputError]]:
+        # each try starts from the stored state: a failed one must leave no page counted
+        sites = SiteLines.from_dict(site_state) if site_state else SiteLines()
+        result = clean_documents(items, sites)
+        cleaned_with.append(sites)
+        return result
+
+    articles, clean_errors = isolate("clean", list(docs), clean, lambda d: d.input, errors)
     errors.extend(clean_errors)
     articles = unique_articles(articles)
     progress.advance(len(docs))
-    timings["clean"] = time.perf_counter() - t
+    _spent(timings, "clean", t)
     done = process_articles(articles, progress, timings, since, store)
     done.errors[:0] = errors
+    done.states[SITE_STATE] = cleaned_with[-1].to_dict()
     return done
 
 
@@ -159,7 +169,7 @@ def process_articles(
 
     articles = isolate("dedup", articles, dedup, _article_input, errors)
     progress.advance(len(articles))
-    timings["dedup"] = time.perf_counter() - t
+    _spent(timings, "dedup", t)
 
     t = time.perf_counter()
     progress.stage("stories", len(articles))
@@ -182,22 +192,20 @@ def process_articles(
     stories, articles, replaced = isolate("stories", articles, place, _article_input, errors)
     index = placed_by[-1]
     progress.advance(len(articles))
-    timings["stories"] = time.perf_counter() - t
+    _spent(timings, "stories", t)
 
     t = time.perf_counter()
     progress.stage("claims", len(articles))
     _claims(stories, articles, errors)
     progress.advance(len(articles))
-    timings["claims"] = time.perf_counter() - t
+    _spent(timings, "claims", t)
 
     t = time.perf_counter()
     progress.stage("compare", len(stories))
     _compare(stories, articles, since, errors)
     progress.advance(len(stories))
-    timings["compare"] = time.perf_counter() - t
-    states = {STORY_STATE: index.to_dict()}
-    if checked_by:
-        states[DEDUP_STATE] = checked_by[-1].to_dict()
+    _spent(timings, "compare", t)
+    states = {STORY_STATE: index.to_dict(), DEDUP_STATE: checked_by[-1].to_dict()}
     return Processed(articles, stories, errors, replaced, states)
 
 
@@ -251,6 +259,11 @@ def _failing(items: list[T], probe: Callable[[list[T]], object]) -> list[tuple[T
             return [(items[0], exc)]
     mid = len(items) // 2
     return _failing(items[:mid], probe) + _failing(items[mid:], probe)
+
+
+def _spent(timings: dict[str, float], stage: str, since: float) -> None:
+    """Add the time since SINCE to STAGE: micro-batches add up to the run's timings."""
+    timings[stage] = timings.get(stage, 0.0) + time.perf_counter() - since
 
 
 def _article_input(article: Article) -> str:
@@ -312,7 +325,7 @@ def process_batches(
         )
         store.finish_run(run_id, {"articles": len(done.articles), "stories": len(done.stories)})
         progress.advance(len(done.articles))
-        timings["store"] = timings.get("store", 0.0) + time.perf_counter() - t
+        _spent(timings, "store", t)
         yield done, new
 
 
@@ -330,15 +343,15 @@ def analyze(
     With `since`, each story also lists what changed after that moment. With
     `batch_size` and a store, the documents go through the stages and into the store
     that many at a time (`process_batches`); the report holds every story they touched,
-    as it stands after the last batch. One batch is the default because a site's
-    boilerplate is learned from the pages of one batch (its model is not kept in the
-    store yet): smaller batches see fewer pages per site.
+    as it stands after the last batch; every page counts toward its site's boilerplate
+    before the first batch, so the batch size changes when work is committed, not what
+    an article's clean text (and id) is.
     """
     progress = progress or Progress()
     timings: dict[str, float] = {}
     t = time.perf_counter()
     docs, errors = ingest(paths, progress, max_bytes, exclude)
-    timings["ingest"] = time.perf_counter() - t
+    _spent(timings, "ingest", t)
 
     if store is not None and batch_size is not None and batch_size > 0:
         return _analyze_in_batches(paths, docs, errors, store, progress, timings, since, batch_size)
@@ -354,7 +367,7 @@ def analyze(
             run_id, done.articles, done.stories, errors, done.replaced, done.states
         )
         progress.advance(len(done.articles))
-        timings["store"] = time.perf_counter() - t
+        _spent(timings, "store", t)
 
     report = build_report(done.articles, done.stories, errors, generated_at())
     if store is not None:
@@ -372,6 +385,11 @@ def _analyze_in_batches(
     since: datetime | None,
     batch_size: int,
 ) -> RunResult:
+    # every page counts toward its site's boilerplate before the first batch is cleaned,
+    # so any batch size cleans (and names) an article as one batch would
+    sites = SiteLines.from_dict(state) if (state := store.load_state(SITE_STATE)) else SiteLines()
+    learn_sites(docs, sites)
+    store.save_state(SITE_STATE, sites.to_dict())
     batches = (docs[i : i + batch_size] for i in range(0, len(docs), batch_size))
     stories: dict[str, Story] = {}
     articles: dict[str, Article] = {}

@@ -2,10 +2,11 @@
 
 `clean_documents` works on a batch: it reads every page once (HTML through
 trafilatura, flattened text through line rules), learns which lines each site repeats
-across its pages, then builds one `Article` per page. A page with no body left becomes
-an `InputError` with the reason, never an exception that stops the batch; a metadata
-value that had to be left out (an unreadable or implausible date) is reported the same
-way, next to the article it was left out of.
+across its pages (and, given a `SiteLines` model, across the batches before it), then
+builds one `Article` per page. A page with no body left becomes an `InputError` with
+the reason, never an exception that stops the batch; a metadata value that had to be
+left out (an unreadable or implausible date) is reported the same way, next to the
+article it was left out of.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from crosswire.clean.boilerplate import RepeatedLines, SitePage, learn_repeated_
 from crosswire.clean.chars import has_letters, one_line, scrub, scrub_html
 from crosswire.clean.html import HtmlExtract, extract_html
 from crosswire.clean.metadata import AGENCY_ALIASES, canonical_agency, normalise_datetime
+from crosswire.clean.sites import SiteLimits, SiteLines
 from crosswire.clean.text import Line, Segmented, segment
 from crosswire.clean.wires import trailer_credit
 from crosswire.model import Article, InputError, Provenance, RawDoc
@@ -28,12 +30,15 @@ from crosswire.model import Article, InputError, Provenance, RawDoc
 __all__ = [
     "AGENCY_ALIASES",
     "RepeatedLines",
+    "SiteLimits",
+    "SiteLines",
     "UnusableDocument",
     "article_id",
     "canonical_agency",
     "clean_document",
     "clean_documents",
     "learn_repeated",
+    "learn_sites",
     "normalise_datetime",
 ]
 
@@ -50,10 +55,18 @@ class _Page:
     site: str | None
 
 
-def clean_documents(docs: Sequence[RawDoc]) -> tuple[list[Article], list[InputError]]:
-    """Clean a batch: articles and errors, each in input order."""
+def clean_documents(
+    docs: Sequence[RawDoc], sites: SiteLines | None = None
+) -> tuple[list[Article], list[InputError]]:
+    """Clean a batch: articles and errors, each in input order.
+
+    With SITES, a site's furniture is learned from this batch plus what the model holds
+    from earlier ones, and the batch is added to it (the caller persists
+    `sites.to_dict()`); without, from this batch alone.
+    """
     pages: list[_Page | InputError] = [_read_or_error(doc) for doc in docs]
-    repeated = learn_repeated_lines(_site_page(page) for page in pages if isinstance(page, _Page))
+    site_pages = (_site_page(page) for page in pages if isinstance(page, _Page))
+    repeated = learn_repeated_lines(site_pages) if sites is None else sites.learn(site_pages)
     articles: list[Article] = []
     errors: list[InputError] = []
     for page in pages:
@@ -79,6 +92,14 @@ def learn_repeated(docs: Sequence[RawDoc]) -> RepeatedLines:
     """The boilerplate lines of every site in `docs`, for later `clean_document` calls."""
     pages = [page for page in map(_read_or_error, docs) if isinstance(page, _Page)]
     return learn_repeated_lines(_site_page(page) for page in pages)
+
+
+def learn_sites(docs: Sequence[RawDoc], sites: SiteLines) -> None:
+    """Add `docs` to SITES without cleaning them: primed with a whole input, a model
+    then cleans its micro-batches as one batch would (pages it has seen count as the
+    articles they were, not as new ones)."""
+    pages = [page for page in map(_read_or_error, docs) if isinstance(page, _Page)]
+    sites.learn(_site_page(page) for page in pages)
 
 
 def article_id(outlet: str | None, url: str | None, body: str) -> str:

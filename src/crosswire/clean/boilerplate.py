@@ -6,7 +6,8 @@ articles of one site is not article text. The catch is copies: the same wire sto
 saved three times, revisions of one URL, or a folder that mixes outlets republishing
 one agency story all share real paragraphs. So pages that share substantial article
 lines are first merged into one article, and a line counts as boilerplate only when
-it recurs across `MIN_ARTICLES` distinct articles.
+it recurs across `MIN_ARTICLES` distinct articles. `clean/sites.py` carries the same
+counts from one micro-batch to the next.
 """
 
 from __future__ import annotations
@@ -35,6 +36,22 @@ LINK_MIN_WORDS = 12
 def normalise_line(line: str) -> str:
     """The form under which lines are compared across pages."""
     return " ".join(line.split()).casefold()
+
+
+def counted_lines(page: SitePage) -> set[str]:
+    """The normalised lines of PAGE that can be site furniture (short, not blank)."""
+    return {n for n in map(normalise_line, page.lines) if n and len(n) <= MAX_BOILERPLATE_CHARS}
+
+
+def linking_lines(page: SitePage) -> set[str]:
+    """The normalised long content lines of PAGE, the ones that show copies."""
+    return {n for n in map(normalise_line, page.content) if len(n.split()) >= LINK_MIN_WORDS}
+
+
+def is_copy(shared: int, lines_a: int, lines_b: int) -> bool:
+    """Whether two pages with LINES_A and LINES_B long lines, SHARED of them in common,
+    are copies of one article (the batch learner's link, also used across batches)."""
+    return shared >= LINK_SHARED_LINES and shared > LINK_SHARED_SHARE * (lines_a + lines_b - shared)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,16 +93,15 @@ def learn_repeated_lines(pages: Iterable[SitePage]) -> RepeatedLines:
 def _site_boilerplate(pages: Sequence[SitePage]) -> frozenset[str]:
     if len(pages) < MIN_ARTICLES:
         return frozenset()
-    article_of = _article_ids(pages)
+    article_of = article_ids(pages)
     articles_with: dict[str, set[int]] = defaultdict(set)
     for index, page in enumerate(pages):
-        for line in {normalise_line(line) for line in page.lines}:
-            if line and len(line) <= MAX_BOILERPLATE_CHARS:
-                articles_with[line].add(article_of[index])
+        for line in counted_lines(page):
+            articles_with[line].add(article_of[index])
     return frozenset(line for line, ids in articles_with.items() if len(ids) >= MIN_ARTICLES)
 
 
-def _article_ids(pages: Sequence[SitePage]) -> list[int]:
+def article_ids(pages: Sequence[SitePage]) -> list[int]:
     """For each page, the id of the article it is a copy of (union-find over shared lines)."""
     uf = UnionFind(len(pages))
     for first, second in _copy_pairs(pages):
@@ -97,10 +113,9 @@ def _copy_pairs(pages: Sequence[SitePage]) -> list[tuple[int, int]]:
     pages_with: dict[str, set[int]] = defaultdict(set)
     long_lines = [0] * len(pages)
     for index, page in enumerate(pages):
-        for line in {normalise_line(line) for line in page.content}:
-            if len(line.split()) >= LINK_MIN_WORDS:
-                pages_with[line].add(index)
-                long_lines[index] += 1
+        for line in linking_lines(page):
+            pages_with[line].add(index)
+            long_lines[index] += 1
     # Each line's holders are chained (first with second, second with third, ...)
     # rather than paired all with all: copies still link through the chain, and a line
     # on thousands of pages costs linear time, not quadratic.
@@ -110,8 +125,5 @@ def _copy_pairs(pages: Sequence[SitePage]) -> list[tuple[int, int]]:
         for pair in pairwise(ordered):
             shared[pair] += 1
     return sorted(
-        (a, b)
-        for (a, b), count in shared.items()
-        if count >= LINK_SHARED_LINES
-        and count > LINK_SHARED_SHARE * (long_lines[a] + long_lines[b] - count)
+        (a, b) for (a, b), count in shared.items() if is_copy(count, long_lines[a], long_lines[b])
     )

@@ -144,6 +144,12 @@ class Store:
             self._save_states(conn, states or {})
         return new
 
+    def save_state(self, name: str, state: dict[str, Any]) -> None:
+        """Keep STATE for stage NAME outside a run (what a run learns before its first
+        micro-batch); `save_run` writes the states a run ends with."""
+        with self._write() as conn:
+            self._save_states(conn, {name: state})
+
     def load_state(self, name: str) -> dict[str, Any] | None:
         """The state stage NAME saved with the last run, None before its first."""
         with self.engine.connect() as conn:
