@@ -95,6 +95,255 @@ def test_a_facet_label_is_a_short_noun_phrase(tmp_path: Path) -> None:
             assert not facet.label.endswith("."), facet.label
 
 
+# ---------------------------------------------------------------- conflicts
+
+
+def _record(n: int, outlet: str, title: str, text: str, published: str) -> dict[str, str]:
+    return {"id": f"r{n}", "title": title, "text": text, "outlet": outlet, "published": published}
+
+
+def _figures(story: Story, facet: Facet) -> list[str]:
+    """The figures a facet compares, as written."""
+    claims = {c.id: c for c in story.claims}
+    return [claims[c].quantities[n].text for c in facet.claims for n in facet.figures.get(c, [])]
+
+
+def _facet_of(story: Story, figure: str) -> Facet:
+    """The facet comparing the figure written so (a sentence may sit in several)."""
+    found = [f for f in story.facets if figure in _figures(story, f)]
+    assert found, [(f.label, _figures(story, f)) for f in story.facets]
+    return found[0]
+
+
+def test_two_sources_counting_one_quake_s_injured_differently_are_one_conflict(
+    tmp_path: Path,
+) -> None:
+    # the ministry's "about 200" and the hospitals' "at least 320", hours apart: two
+    # accounts of one count, shown side by side as a conflict, not as two facets each
+    # resting on one source
+    quake = "magnitude 6.1 earthquake"
+    records = [
+        _record(
+            0,
+            "Harbor Gazette",
+            "Earthquake strikes Velora province",
+            f"A {quake} struck the mountain province of Velora early on Monday, collapsing"
+            " homes in the city of Dresk and cutting power to thousands. About 200 people were"
+            " injured, the health ministry said. Rescue teams searched collapsed homes in"
+            " Dresk through the night.",
+            "2027-05-10T18:00:00+00:00",
+        ),
+        _record(
+            1,
+            "Morning Star",
+            "Velora earthquake: hospitals overwhelmed",
+            "Hospitals in Velora province have treated at least 320 people injured in Monday's"
+            f" {quake}, the regional hospital federation said on Monday evening. The quake"
+            " collapsed homes in the city of Dresk and cut power to thousands.",
+            "2027-05-10T22:00:00+00:00",
+        ),
+        _record(
+            2,
+            "Daily Courier",
+            "Earthquake strikes Velora province",
+            f"The {quake} that struck Velora province on Monday collapsed homes in the city of"
+            " Dresk and cut power to thousands, officials said. Rescue teams searched"
+            " collapsed homes through the night.",
+            "2027-05-10T20:00:00+00:00",
+        ),
+    ]
+    story, outlet_of = _run(tmp_path, records)
+    injured = _facet_of(story, "About 200")
+    assert injured is _facet_of(story, "at least 320")
+    assert sorted(_figures(story, injured)) == ["About 200", "at least 320"]
+    assert injured.status == "conflicting"
+    assert {outlet_of[c] for c in injured.claims} == {"Harbor Gazette", "Morning Star"}
+
+
+def test_an_update_word_moves_only_the_figure_it_governs(tmp_path: Path) -> None:
+    # "the death toll rose to 11" is news about the toll; the passengers counted in the
+    # same sentence are no update of the port authority's count, so the two still conflict
+    records = [
+        _record(
+            0,
+            "Coast Wire",
+            "Ferry capsizes in Marel estuary",
+            "A passenger ferry capsized in the Marel estuary on Wednesday morning. The ferry"
+            " was carrying about 60 passengers when it capsized, the port authority said."
+            " Divers searched the wreck for survivors.",
+            "2027-10-06T10:00:00+00:00",
+        ),
+        _record(
+            1,
+            "Bay Herald",
+            "Marel estuary ferry toll rises to 11",
+            "The death toll from the ferry that capsized in the Marel estuary rose to 11 on"
+            " Wednesday, and the ferry was carrying more than 80 people when it capsized,"
+            " police said. Divers searched the wreck for survivors.",
+            "2027-10-06T16:00:00+00:00",
+        ),
+    ]
+    story, _ = _run(tmp_path, records)
+    aboard = _facet_of(story, "about 60")
+    assert sorted(_figures(story, aboard)) == ["about 60", "more than 80"]
+    assert aboard.status == "conflicting"
+
+
+_OUTAGE = (
+    "The four-day outage at the Lindqvist data centre {cost}, {who}. Engineers restored"
+    " service on Thursday night."
+)
+
+
+def test_a_figure_a_sentence_names_as_another_s_account_is_disputed(tmp_path: Path) -> None:
+    records = [
+        _record(
+            0,
+            "Market Wire",
+            "Lindqvist data centre outage cost 3 million euros",
+            _OUTAGE.format(
+                cost="cost the company about 3 million euros in lost business",
+                who="Lindqvist said on Friday",
+            ),
+            "2027-08-06T09:00:00+00:00",
+        ),
+        _record(
+            1,
+            "Tech Daily",
+            "Lindqvist outage cost more than admitted, analysts say",
+            _OUTAGE.format(
+                cost="may have cost the company closer to 5 million euros than the 3 million"
+                " it reported",
+                who="according to two analysts who follow the firm",
+            ),
+            "2027-08-06T15:00:00+00:00",
+        ),
+    ]
+    story, _ = _run(tmp_path, records)
+    cost = _facet_of(story, "about 3 million euros")
+    # the analysts' own figure is 5 million; the 3 million they cite is the company's
+    assert sorted(_figures(story, cost)) == ["5 million euros", "about 3 million euros"]
+    assert cost.status == "conflicting"
+
+
+def test_a_comparison_of_two_things_is_no_dispute(tmp_path: Path) -> None:
+    # "far more than the 3 percent drop in the wider market" compares two measures: the
+    # 3 percent is the market's, which the other outlet gives too, and nothing conflicts
+    records = [
+        _record(
+            0,
+            "Money Times",
+            "Lindqvist shares fall after outage",
+            "Shares in Lindqvist fell 8 percent on Friday, far more than the 3 percent drop in"
+            " the wider Norland market, after the data centre outage. Trading was heavy.",
+            "2027-08-06T16:00:00+00:00",
+        ),
+        _record(
+            1,
+            "Capital Post",
+            "Norland market falls",
+            "The wider Norland market fell 3 percent on Friday as shares in Lindqvist slid"
+            " after the data centre outage. Trading was heavy.",
+            "2027-08-06T17:00:00+00:00",
+        ),
+    ]
+    story, outlet_of = _run(tmp_path, records)
+    assert not [f.label for f in story.facets if f.status == "conflicting"]
+    (market,) = [f for f in story.facets if "3 percent" in _figures(story, f)]
+    assert market.status == "agreed"
+    assert {outlet_of[c] for c in market.claims} == {"Money Times", "Capital Post"}
+    assert "8 percent" not in _figures(story, market)
+
+
+def test_a_sentence_giving_both_counts_tells_them_apart(tmp_path: Path) -> None:
+    # one police chief gives six arrests on Wednesday and 40 the night before: the six is
+    # no rival to another outlet's 40 overnight
+    records = [
+        _record(
+            0,
+            "City Tribune",
+            "Protests over Varn steelworks closure continue in Ostrel",
+            "Protests over the closure of the Varn steelworks continued in Ostrel on"
+            " Wednesday. Police made six arrests on Wednesday, compared with 40 the night"
+            " before, the police chief said. Demonstrators marched to the town hall.",
+            "2027-06-02T20:00:00+00:00",
+        ),
+        _record(
+            1,
+            "Evening Post",
+            "Arrests as Varn steelworks protests turn violent in Ostrel",
+            "Police made 40 arrests overnight in Ostrel as protests over the closure of the"
+            " Varn steelworks turned violent, a police spokesman said. Demonstrators marched"
+            " to the town hall on Wednesday.",
+            "2027-06-02T10:00:00+00:00",
+        ),
+    ]
+    story, _ = _run(tmp_path, records)
+    assert not [f.label for f in story.facets if f.status == "conflicting"]
+    assert "six" not in _figures(story, _facet_of(story, "40"))
+
+
+def test_tolls_of_three_places_are_not_one_disputed_toll(tmp_path: Path) -> None:
+    # a region's toll and two districts' tolls: three accounts of "killed" in one story
+    # count three things, so none is shown as a conflict with another
+    river = "the Calder river"
+    records = [
+        _record(
+            0,
+            "River News",
+            "Calder floods kill at least 120",
+            "Floods across the Calder region have killed at least 120 people, the national"
+            f" government said on Sunday. Rescuers are still searching flooded villages along"
+            f" {river}.",
+            "2027-07-18T12:00:00+00:00",
+        ),
+        _record(
+            1,
+            "North Herald",
+            "Calder floods: 45 dead in Brask",
+            f"Police said 45 people had died in the northern district of Brask after {river}"
+            " burst its banks on Sunday. Rescuers are still searching flooded villages.",
+            "2027-07-18T14:00:00+00:00",
+        ),
+        _record(
+            2,
+            "Valley Voice",
+            "Calder floods hit Oster valley",
+            "Officials said 30 people died in the Oster valley as floods swept the Calder"
+            f" region on Sunday. Rescuers are still searching flooded villages along {river}.",
+            "2027-07-18T15:00:00+00:00",
+        ),
+    ]
+    story, _ = _run(tmp_path, records)
+    assert not [f.label for f in story.facets if f.status == "conflicting"]
+
+
+def test_a_toll_of_another_year_is_no_rival_to_today_s(tmp_path: Path) -> None:
+    # the 12 killed by the 1998 quake is history the second outlet recalls, not its
+    # account of this quake's 40
+    quake = "A magnitude 6.4 earthquake struck the coastal town of Peln"
+    rubble = "Rescue teams searched the rubble of the old harbour district."
+    records = [
+        _record(
+            0,
+            "Harbor Gazette",
+            "Earthquake kills 40 in Peln",
+            f"{quake}, killing 40 people, officials said. {rubble}",
+            "2027-09-06T18:00:00+00:00",
+        ),
+        _record(
+            1,
+            "Morning Star",
+            "Earthquake strikes Peln",
+            f"{quake}, where a quake in 1998 killed 12 people. {rubble}",
+            "2027-09-06T19:00:00+00:00",
+        ),
+    ]
+    story, _ = _run(tmp_path, records)
+    assert not [f.label for f in story.facets if f.status == "conflicting"]
+    assert "12" not in _figures(story, _facet_of(story, "40"))
+
+
 # ---------------------------------------------------------------- values
 
 
@@ -240,8 +489,12 @@ def test_basil_dev_cross_validated_by_event_folds() -> None:
     assert result.exit_code == 0, result.output
     assert "other 4 of 5 event folds" in result.output
     metrics = json.loads(result.output.strip().splitlines()[-1])
-    # measured 0.775 pair F1, 0.62 status with weights that never saw the event; the
+    # measured 0.769 pair F1, 0.70 status with weights that never saw the event; the
     # rules they replaced scored 0.467 / 0.325. Floors catch a regression.
     assert metrics["pair_f1"] >= 0.7
-    assert metrics["status_accuracy"] >= 0.55
+    assert metrics["status_accuracy"] >= 0.65
     assert metrics["mention_recall"] >= 0.95
+    # a false conflict costs a reader's trust in every conflict: one is shown today (two
+    # Medicare cuts of different years in one facet), a change must not add another
+    false_conflicts = metrics["conflicts_shown"] * (1 - metrics["conflict_precision"])
+    assert round(false_conflicts) <= 1

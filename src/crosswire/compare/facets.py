@@ -11,10 +11,20 @@ currency, and amounts in different currencies are never compared; a bare count o
 takes its kind from the event word that governs it ("nine people drowned" -> killed,
 "pulled 31 people" -> rescued). A figure a sentence cites only to set its own against
 ("closer to 15 million zlotys than the 12 million the company cited", "15, not 12") is
-not the claimant's: it is dropped. Deaths, injuries and combined totals ("killed or
-wounded", "casualties") of the same people join one facet when some origin gives a total,
-so the total is checked against the parts' sum (`_derived`). A group of figures that
-say nothing of what they count, from one claim, is no facet.
+not the claimant's: it is dropped; a comparison ("fell 8 percent, far more than the 3
+percent drop in the market") keeps both, and a bare figure after "than" counts what the
+one before it counts. Deaths, injuries and combined totals ("killed or wounded",
+"casualties") of the same people join one facet when some origin gives a total, so the
+total is checked against the parts' sum (`_derived`). A group of figures that say
+nothing of what they count, from one claim, is no facet.
+
+Incompatible values of one measure are one facet (`_join_conflicts`): the learned
+grouping weighs the values and splits "about 300 injured" from "at least 450 injured",
+so two of its groups are joined when a pair of their figures of two origins cannot both
+hold and is one measure on evidence other than the values (the sentence disputes the
+other's account, or both are the event's tally for the same people at the time of report,
+the story gives no third account of it and the value-blind decision links them), and the
+joined facet is then conflicting.
 
 Claims without usable quantities are event assertions: grouped greedily (average
 linkage) when the Jaccard similarity of their content words plus entity ids is at least
@@ -33,11 +43,11 @@ weak it is not a conflict), `agreed` if some pair of origins gives compatible va
 otherwise `complementary`. A partitive figure ("five of the dead") only conflicts when
 it exceeds another origin's whole. An origin's current value is its newest (unknown
 publication time counts as oldest); its older values are `Revision`s, never conflicts.
-A later claim worded as an update ("rose to", "climbed to") supersedes earlier values of
-other origins as well, and so does a running tally (killed, injured, missing, rescued,
-evacuated, arrested) reported by another origin at least 12 hours later that moved the
-way a tally moves (up; the missing down) unless its sentence sets itself against
-another figure ("far more than"); a facet whose values were superseded that way, with
+A later figure worded as an update ("rose to", "climbed to" right before it) supersedes
+earlier values of other origins as well, and so does a running tally (killed, injured,
+missing, rescued, evacuated, arrested) reported by another origin at least 12 hours later
+that moved the way a tally moves (up; the missing down) unless its article sets it
+against another figure ("far more than"); a facet whose values were superseded that way, with
 nothing current conflicting, is agreed. Syndicated copies (`copy_of`) are grouped
 through their original and never counted as an origin of their own.
 
@@ -133,6 +143,13 @@ _CORE_FAMILIES = {
 # counts that only grow (or, for the missing, only shrink) as a developing story goes on
 _TALLIES = {"killed", "injured", "missing", "rescued", "evacuated", "arrested"}
 TALLY_GAP_HOURS = 12  # reports this far apart describe different moments of one tally
+# what the story's event did to people, and the event's own size: in one story, two
+# origins' figures of one of these kinds, for the same people at the same time, are two
+# reports of one figure (a reader takes "about 300 injured" and "at least 450 injured"
+# in one quake story as one count in dispute); counts of anything else ("23 states",
+# "$5 billion") are many different facts in one story and need the text to say so
+# (not the magnitude: a quake story gives its aftershocks' and earlier quakes' as well)
+_EVENT_TALLIES = frozenset({*_TALLIES, "total", "aboard", "capacity"})
 # what a count of people counts, read from the verb that governs it ("nine people drowned",
 # "pulled 31 people from the water"); the first match in this order wins
 _EVENT_KINDS = (
@@ -148,6 +165,9 @@ _EVENT_WORD = {w: kind for kind, words in _EVENT_KINDS for w in words}
 # words that set one figure against the next in a sentence: "closer to 15 than the 12",
 # "15, not 12", "15 rather than 12", "15 instead of 12"
 _SET_AGAINST_RE = re.compile(r"\bthan\b|\binstead\s+of\b|,\s*not\b", re.IGNORECASE)
+# of those, the words that reject the other figure outright ("15, not 12"); "than" and
+# "instead of" also compare two things, so there the other must be named as an account
+_REJECT_RE = re.compile(r",\s*not\b", re.IGNORECASE)
 # event words that name where people were, not who: never the counted noun's own kind
 _EVENT_PLACES = frozenset({"homes", "board"})
 _EVENT_RANK = {kind: n for n, (kind, _) in enumerate(_EVENT_KINDS)}
@@ -196,6 +216,21 @@ _UPDATE_RE = re.compile(
     r"|\b(?:updated|revised|new)\s+(?:death\s+)?toll\b",
     re.IGNORECASE,
 )
+# words between an update word and the figure it moves: "rose to at least 17", "new toll
+# of 17", "the updated toll stood at 17"; a figure further on is another measure of the
+# sentence ("the toll rose to 11 ... carrying more than 80 people" updates the toll only)
+UPDATE_REACH = 3
+# words naming a figure a sentence sets its own against as someone's account of the same
+# measure: "a higher figure than the roughly 40 injured reported by national authorities",
+# "closer to 15 million zlotys than the 12 million it has acknowledged"; without them the
+# sentence compares two things ("0.9% in June, faster than the 0.6% increase in May",
+# "78% more pixels than the 15-inch model")
+_ACCOUNT_RE = re.compile(
+    r"\b(?:figures?|count|toll|tally|assessment|reported|given|cited|acknowledged|said"
+    r"|stated|announced|claimed|quoted)\b",
+    re.IGNORECASE,
+)
+ACCOUNT_REACH = 6  # words after the cited figure that may name it as an account
 # a figure set against another ("far more than the figure of about 300") disputes it
 _CONTRAST_RE = re.compile(
     r"\b(?:far|well|much)\s+(?:more|higher|above|below|fewer|less|lower)\b"
@@ -276,6 +311,7 @@ class Mention:
     qualifier_text: str
     time: tuple[date, date] | None
     partial: bool = False
+    update: bool = False  # worded as a new value of a running figure ("rose to 17")
     # the figure this one is set against in its own sentence ("closer to 15 million than
     # the 12 million the company cited"): someone else's value of the same measure
     disputes: Quantity | None = None
@@ -594,17 +630,41 @@ def mentions_of(info: ClaimInfo) -> list[Mention]:
                 time=_time(info.claim),
                 # a share is always "of" something: "30 percent of the shipyard" is whole
                 partial=family != "percent" and _is_partial(info.claim, quantity),
+                update=info.update and _is_update(info.claim, quantity),
             )
         )
     return _set_against(info.claim, out)
 
 
+def _is_update(claim: Claim, quantity: Quantity) -> bool:
+    """Whether the sentence's update wording ("rose to", "new toll") governs this figure:
+    it ends at most UPDATE_REACH words before it. A figure not found in the sentence is
+    read as the sentence is."""
+    offset = _offset(claim, quantity)
+    if offset < 0:
+        return True
+    before = claim.text[max(0, offset - 80) : offset]
+    ends = [match.end() for match in _UPDATE_RE.finditer(before)]
+    return bool(ends) and len(_WORD_RE.findall(before, ends[-1])) <= UPDATE_REACH
+
+
 def _set_against(claim: Claim, mentions: list[Mention]) -> list[Mention]:
     """Drop a figure the sentence cites only to dispute it ("closer to 15 million zlotys
-    than the 12 million the company has cited"): it is another origin's value, and the
-    claimant's own figure measures the same thing, so it may join that value's facet."""
+    than the 12 million the company has cited", "15, not 12"): it is another origin's
+    value, and the claimant's own figure measures the same thing, so it may join that
+    value's facet. A comparison keeps both: "shares fell 8 percent, far more than the 3
+    percent drop in the wider market" gives two measures, and the 3 percent is the
+    sentence's own (`_cites_an_account`)."""
     offsets = {id(m): _offset(claim, m.quantity) for m in mentions}
     ordered = sorted(mentions, key=lambda m: offsets[id(m)])
+    # the figure set against another often leaves out what it counts ("15 million zlotys
+    # than the 12 million"): right after the one it is set against, it counts the same
+    for a, b in pairwise(ordered):
+        if b.family or b.unit is not None or not a.family:
+            continue
+        start = offsets[id(a)] + len(a.quantity.text)
+        if start <= offsets[id(b)] and _SET_AGAINST_RE.search(claim.text[start : offsets[id(b)]]):
+            b.family, b.subkind, b.unit = a.family, a.subkind, a.unit
     # each figure is set against the next comparable one: comparable figures (same kind and
     # unit) are looked at kind by kind, not each against all the later ones
     comparable: dict[tuple[str, str | None], list[Mention]] = defaultdict(list)
@@ -618,7 +678,10 @@ def _set_against(claim: Claim, mentions: list[Mention]) -> list[Mention]:
             if id(a) in dropped:
                 continue
             start = offsets[id(a)] + len(a.quantity.text)
-            if _SET_AGAINST_RE.search(claim.text[start : offsets[id(b)]]):
+            between = claim.text[start : offsets[id(b)]]
+            if _SET_AGAINST_RE.search(between) and (
+                _REJECT_RE.search(between) or _cites_an_account(claim, a.quantity, b.quantity)
+            ):
                 a.disputes = b.quantity
                 dropped.add(id(b))
     return [m for m in ordered if id(m) not in dropped]
@@ -922,6 +985,199 @@ def _same_people(part: FacetBuild, whole: FacetBuild) -> bool:
     )
 
 
+_Kind = tuple[str, str | None]  # (subkind, unit): what a figure is compared as
+
+
+def _join_conflicts(builds: list[FacetBuild]) -> list[FacetBuild]:
+    """Facets that give incompatible values of one measure become one conflicting facet.
+
+    The pairwise decision weighs what the values say, so it splits "about 300 injured"
+    from "at least 450 injured": each half is agreed or single-source and the reader never
+    sees the dispute. Two facets are joined when some pair of their figures of two origins
+    cannot both hold (`_disputed`) and is one measure on evidence that is not the values:
+    the sentence disputes the other figure (`_set_against`: "closer to 15 million zlotys
+    than the 12 million it has acknowledged"), or both count one of the event's tallies
+    (`_EVENT_TALLIES`) for the same people at the same time of report, the story has no
+    third account of that tally, and the value-blind measure decision links the pair.
+    Never when one sentence gives figures of that kind in both ("six arrests Wednesday,
+    compared to 47 the previous night": it tells them apart itself), nor when the joined
+    facet would still not be conflicting. The evidence pairs join `linked`, so `judge`
+    shows the conflict."""
+    quantity = [n for n, b in enumerate(builds) if b.family]
+    linked = builds[quantity[0]].linked if quantity else None
+    if len(quantity) < 2 or linked is None:
+        return builds
+    where = {id(m): n for n in quantity for m in builds[n].mentions}
+    found = _conflict_evidence(builds, quantity, where, linked)
+    if not found:
+        return builds
+    members = [list(b.mentions) for b in builds]
+    # (claim, kind) of each build's figures: one sentence's figures of one kind in two
+    # builds are two measures that sentence tells apart
+    told: list[set[tuple[str, str, str | None]]] = [
+        {(m.info.claim.id, m.subkind, m.unit) for m in b.mentions} for b in builds
+    ]
+    joined = UnionFind(len(builds))
+
+    # in order of the builds and of the figures in the story, so which pair joins two
+    # builds (and stands in `linked` as the conflict's evidence) never depends on set order
+    def order(pair: tuple[Mention, Mention]) -> tuple[int, ...]:
+        a, b = pair
+        return (where[id(a)], where[id(b)], *_position(a), *_position(b))
+
+    for a, b in sorted(found, key=order):
+        na, nb = joined.find(where[id(a)]), joined.find(where[id(b)])
+        if na == nb or told[na] & told[nb]:
+            continue
+        # a join is made to show a conflict: where the joined values still reconcile (an
+        # open "at least 12" fits any larger toll, a later tally moved on) it would only
+        # risk putting two measures in one facet
+        pair = frozenset((id(a), id(b)))
+        known = pair in linked
+        linked.add(pair)
+        together = members[na] + members[nb]
+        if judge(together, {m.info.origin for m in together}, linked) != "conflicting":
+            if not known:
+                linked.discard(pair)
+            continue
+        joined.union(na, nb)
+        root, other = (na, nb) if joined.find(na) == na else (nb, na)
+        members[root] = together
+        told[root] |= told[other]
+    out = []
+    for n, build in enumerate(builds):
+        root = joined.find(n)
+        if root == n:
+            out.append(build)
+            continue
+        for m in build.mentions:
+            builds[root].add(m)
+    for build in out:
+        build.mentions.sort(key=lambda m: (m.info.index, m.quantity.start))
+    return out
+
+
+def _position(mention: Mention) -> tuple[int, int]:
+    return (mention.info.index, mention.quantity.start)
+
+
+def _conflict_evidence(
+    builds: list[FacetBuild],
+    quantity: list[int],
+    where: dict[int, int],
+    linked: set[frozenset[int]],
+) -> list[tuple[Mention, Mention]]:
+    """Pairs of figures in two builds that `_join_conflicts` may join by, the figure of
+    the earlier build first (`where`: mention id -> build index)."""
+    by_id: dict[int, Mention] = {}
+    of_kind: dict[_Kind, list[Mention]] = defaultdict(list)
+    for n in quantity:
+        for m in builds[n].mentions:
+            by_id[id(m)] = m
+            of_kind[(m.subkind, m.unit)].append(m)
+    # how many builds give a number of each kind ("dozens" names none): the kind is
+    # evidence of one measure only where the story has two accounts of it; with three or
+    # more it counts several things (per place, per group, per day: "at least 143 in
+    # Germany", "more than 90 in Ahrweiler county", "above 150" in all) and which two
+    # are one measure is not for the kind to say
+    accounts = Counter(
+        kind
+        for n in quantity
+        for kind in {(m.subkind, m.unit) for m in builds[n].mentions if not _vague(m)}
+    )
+    found: list[tuple[Mention, Mention]] = []
+
+    def offer(a: Mention, b: Mention) -> None:
+        found.append((a, b) if where[id(a)] < where[id(b)] else (b, a))
+
+    # pairs the measure decision links, of an event tally, in two builds
+    for pair in linked:
+        a, b = (by_id.get(i) for i in pair)
+        if (
+            a is not None
+            and b is not None
+            and where[id(a)] != where[id(b)]
+            and a.subkind in _EVENT_TALLIES
+            and accounts[(a.subkind, a.unit)] <= 2
+            and _disputed(a, b)
+            and _same_time(a, b)
+            and _subject_compatible(a, b)
+        ):
+            offer(a, b)
+    # a figure a sentence disputes (`_set_against`): the sentence says they are one
+    # measure (their stated times must still meet)
+    for a in by_id.values():
+        if a.disputes is None:
+            continue
+        cited = interval(a.disputes)
+        for b in of_kind[(a.subkind, a.unit)]:
+            if (
+                where[id(b)] != where[id(a)]
+                and overlap(cited, interval(b.quantity))
+                and _disputed(a, b)
+                and time_compatible(a.time, b.time)
+                and _subject_compatible(a, b)
+            ):
+                offer(a, b)
+    return found
+
+
+def _cites_an_account(claim: Claim, own: Quantity, cited: Quantity) -> bool:
+    """Whether the words from a figure to the one it is set against, and a few after
+    that one, name the latter as someone's account (`_ACCOUNT_RE`)."""
+    start = _offset(claim, own)
+    if start < 0:
+        return False
+    start += len(own.text)
+    at = claim.text.find(cited.text, start)
+    if at < 0:
+        return False
+    end = at + len(cited.text)
+    after = " ".join(_words_after(claim.text, end, _SENTENCE_STOP_RE, ACCOUNT_REACH))
+    return bool(_ACCOUNT_RE.search(claim.text[start:end]) or _ACCOUNT_RE.search(after))
+
+
+def _vague(mention: Mention) -> bool:
+    """An approximate figure open above names no number: "dozens", "hundreds of"."""
+    return mention.quantity.approximate and mention.quantity.high is None
+
+
+def _disputed(a: Mention, b: Mention) -> bool:
+    """Whether a and b are values of one kind from two origins that cannot both hold."""
+    return (
+        a.info.origin != b.info.origin
+        and a.subkind == b.subkind
+        and a.unit == b.unit
+        and a.delta == b.delta
+        # a part is bounded by its whole only: "five of the dead" is not the toll
+        and not (a.partial or b.partial)
+        and not overlap(interval(a.quantity), interval(b.quantity))
+    )
+
+
+def _same_time(a: Mention, b: Mention) -> bool:
+    """Whether two figures are both of the days their reports were published (`_when`)
+    and those times meet. A figure of years before its report is another event's ("the
+    2004 tsunami killed 230,000" in a story of this week's quake), and a report of unknown
+    date leaves it unknown: when the evidence is weak, it is not a conflict."""
+    when_a, when_b = _when(a), _when(b)
+    return when_a is not None and when_b is not None and time_compatible(when_a, when_b)
+
+
+def _when(mention: Mention) -> tuple[date, date] | None:
+    """The time of a figure of the report's own days: its stated time when that meets the
+    DAY_SLACK days before publication, the whole window when it states none (a toll in a
+    news report is the toll now); None for a figure of other times or a report of unknown
+    publication time."""
+    if mention.info.instant is None:
+        return None
+    day = mention.info.instant.date()
+    window = (day - timedelta(days=pairs.DAY_SLACK), day)
+    if mention.time is None:
+        return window
+    return mention.time if time_compatible(mention.time, window) else None
+
+
 def _unit_family(members: Sequence[Mention]) -> str:
     """A family for figures no kind describes: their unit's, else plain "figure"."""
     units = Counter(m.unit for m in members if m.unit)
@@ -946,7 +1202,7 @@ def group_claims(claims: Sequence[Claim], model: pairs.PairModel | None = None) 
             with_figures.add(info.claim.id)
         else:
             events.append(info)
-    figure_builds = _join_casualty_totals(_group_learned(mentions, model))
+    figure_builds = _join_conflicts(_join_casualty_totals(_group_learned(mentions, model)))
     # a claim whose figures line up with nobody's ("a 60-day state of emergency in five
     # provinces") may still assert what other outlets assert: it joins the event grouping
     shared = {i.claim.id for b in figure_builds if len(b.infos) > 1 for i in b.infos}
@@ -990,7 +1246,7 @@ def _current(mentions: list[Mention]) -> list[Mention]:
     current = [m for group in latest.values() for m in group]
     updates: dict[tuple[str, str | None], datetime] = {}
     for m in current:
-        if m.info.update and m.info.instant is not None:
+        if m.update and m.info.instant is not None:
             key2 = (m.subkind, m.unit)
             if key2 not in updates or m.info.instant > updates[key2]:
                 updates[key2] = m.info.instant
@@ -1058,8 +1314,12 @@ def _superseded_tallies(kept: list[Mention]) -> set[int]:
         if any(math.isnan(moved(m)) for m in group):
             out.update(id(m) for m in group if any(_tally_update(m, n) for n in group))
             continue
+        # an article that sets its figure against another ("far more than the figure of
+        # about 300") disputes that figure in all its sentences, the quote repeating the
+        # figure included: none of them is an update
+        disputing = {m.info.claim.article for m in group if contrast(m.info.claim.text)}
         news = sorted(
-            (m for m in group if not contrast(m.info.claim.text)),
+            (m for m in group if m.info.claim.article not in disputing),
             key=lambda m: _instant(m),
             reverse=True,
         )

@@ -20,8 +20,9 @@ A second decision, fitted on the same pairs with what the values say left out ("
 same measure, whatever the values?"), is the evidence a conflict needs: two
 incompatible values are shown as conflicting only when it links that very pair and
 they share a word naming what is measured. Fitted mostly on agreeing pairs, the first
-decision splits many incompatible values of one measure, so conflicts are shown rarely:
-the price of never showing a weak one.
+decision splits many incompatible values of one measure; `facets._join_conflicts` joins
+such groups again where the text, not the values, says they are one measure (a sentence
+disputing another's figure, or one tally of the event with no third account of it).
 
 Work: only pairs that share a blocking key (unit, kind, a counted-noun or context word,
 a value) are scored; a key held by more than BLOCK_MAX figures is not used to pair them,
