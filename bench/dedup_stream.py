@@ -34,7 +34,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from throughput import DATA, generate
+from throughput import DATA, generate, write_results
 
 from crosswire.clean import clean_documents
 from crosswire.dedup import CopyDecision, DedupIndex, IndexConfig, find_duplicates
@@ -261,9 +261,7 @@ def main() -> int:
         f"\na year of news ({YEAR} articles) keeps ~{year['active_articles_in_window']} "
         f"articles in a {window:g}-day window: ~{year['state_mb']} MB of state"
     )
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {args.out}")
+    write_results(summary, args.out)
     return 0
 
 

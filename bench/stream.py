@@ -32,7 +32,17 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from throughput import DATA, PLACES, _peak_mb, _peak_reset, _stamp, load_topics
+from throughput import (
+    DATA,
+    PLACES,
+    _peak_mb,
+    _peak_reset,
+    _stamp,
+    load_topics,
+    original_body,
+    trimmed,
+    write_results,
+)
 
 from crosswire import pipeline
 from crosswire.model import RawDoc
@@ -64,9 +74,7 @@ def articles_in_time_order(n: int, seed: int = 13) -> Iterator[RawDoc]:
     for i in range(n):
         when = start + step * i
         if i % 2 == 0 or not recent:
-            sents = topics[(i // 2) % len(topics)]
-            body = rng.sample(sents, k=min(len(sents), rng.randint(3, 5)))
-            body += rng.sample(pool, k=rng.randint(4, 9))
+            body = original_body(rng, topics[(i // 2) % len(topics)], pool)
             text = f"{rng.choice(PLACES)} -- " + "\n".join(body)
             recent.append((when, text))
             recent = [(t, x) for t, x in recent if when - t < timedelta(days=2)]
@@ -74,9 +82,7 @@ def articles_in_time_order(n: int, seed: int = 13) -> Iterator[RawDoc]:
             folder = f"o{(i // 2) % 40:02d}"
         else:
             _, text = rng.choice(recent)
-            lines = text.split("\n")
-            if rng.random() < 0.3:
-                lines = lines[: max(3, int(len(lines) * rng.uniform(0.6, 0.9)))]
+            lines = trimmed(rng, text.split("\n"))
             outlet = rng.choice(outlets)
             page = "\n".join([_stamp(when), *lines, *clutter[outlet]])
             folder = f"o{outlets.index(outlet):02d}"
@@ -149,9 +155,7 @@ def main() -> int:
         summary["rate_last_vs_first"] = round(
             last["segment_articles_per_s"] / first["segment_articles_per_s"], 3
         )
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {args.out}")
+    write_results(summary, args.out)
     return 0
 
 

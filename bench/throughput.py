@@ -93,6 +93,27 @@ def _stamp(when: datetime) -> str:
     return when.strftime("%d %b %Y, %H:%M GMT+0")
 
 
+def original_body(rng: random.Random, topic: list[str], pool: list[str]) -> list[str]:
+    """A few sentences of one real story plus sentences from anywhere: originals of one
+    topic share a theme without being copies of each other (a pure within-topic sample
+    would make most originals near-duplicates of one another)."""
+    body = rng.sample(topic, k=min(len(topic), rng.randint(3, 5)))
+    return body + rng.sample(pool, k=rng.randint(4, 9))
+
+
+def trimmed(rng: random.Random, lines: list[str]) -> list[str]:
+    """A copy's lines: three times in ten the republishing site cut the end off."""
+    if rng.random() < 0.3:
+        return lines[: max(3, int(len(lines) * rng.uniform(0.6, 0.9)))]
+    return lines
+
+
+def write_results(summary: dict[str, Any], out: Path) -> None:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {out}")
+
+
 def generate(folder: Path, n_articles: int, seed: int = 13) -> int:
     rng = random.Random(seed)
     topics = load_topics()
@@ -110,12 +131,7 @@ def generate(folder: Path, n_articles: int, seed: int = 13) -> int:
     originals: list[tuple[datetime, str]] = []
     n_orig = n_articles // 2
     for i in range(n_orig):
-        # A few sentences of one real story plus sentences from anywhere: originals of one
-        # topic share a theme without being copies of each other (a pure within-topic
-        # sample would make most originals near-duplicates of one another).
-        sents = topics[i % len(topics)]
-        body = rng.sample(sents, k=min(len(sents), rng.randint(3, 5)))
-        body += rng.sample(pool, k=rng.randint(4, 9))
+        body = original_body(rng, topics[i % len(topics)], pool)
         when = start + timedelta(days=rng.randint(0, 59), minutes=rng.randint(0, 1439))
         text = f"{rng.choice(PLACES)} -- " + "\n".join(body)
         originals.append((when, text))
@@ -127,9 +143,7 @@ def generate(folder: Path, n_articles: int, seed: int = 13) -> int:
     for j in range(n_articles - n_orig):
         when, text = originals[rng.randrange(n_orig)]
         when += timedelta(minutes=rng.randint(5, 48 * 60))
-        lines = text.split("\n")
-        if rng.random() < 0.3:
-            lines = lines[: max(3, int(len(lines) * rng.uniform(0.6, 0.9)))]
+        lines = trimmed(rng, text.split("\n"))
         if rng.random() < 0.3:
             k = rng.randrange(len(lines))
             lines[k] = lines[k].replace(" said ", " says ")
@@ -271,9 +285,7 @@ def main() -> int:
         f"whole run: {summary['whole_run_articles_per_s']} articles/s "
         f"({summary['ratio_vs_target_15_per_s_whole_run']}x the 15/s target)"
     )
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {args.out}")
+    write_results(summary, args.out)
     return 0
 
 

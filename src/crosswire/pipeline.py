@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from crosswire.claims import ClaimsError, extract_claims
 from crosswire.clean import SiteLines, clean_documents, learn_sites
@@ -124,14 +124,12 @@ def process(
     errors: list[InputError] = []
     t = time.perf_counter()
     progress.stage("clean", len(docs))
-    site_state = store.load_state(SITE_STATE) if store is not None else None
-    cleaned_with: list[SiteLines] = []
+    sites = _Tries(store, SITE_STATE, SiteLines.from_dict, SiteLines)
 
     def clean(items: list[RawDoc]) -> tuple[list[Article], list[InputError]]:
-        # each try starts from the stored state: a failed one must leave no page counted
-        sites = SiteLines.from_dict(site_state) if site_state else SiteLines()
-        result = clean_documents(items, sites)
-        cleaned_with.append(sites)
+        model = sites.start()
+        result = clean_documents(items, model)
+        sites.succeeded(model)
         return result
 
     articles, clean_errors = isolate("clean", list(docs), clean, lambda d: d.input, errors)
@@ -141,7 +139,7 @@ def process(
     _spent(timings, "clean", t)
     done = process_articles(articles, progress, timings, since, store)
     done.errors[:0] = errors
-    done.states[SITE_STATE] = cleaned_with[-1].to_dict()
+    done.states.update(sites.saved())
     return done
 
 
@@ -156,15 +154,13 @@ def process_articles(
     errors: list[InputError] = []
     t = time.perf_counter()
     progress.stage("dedup", len(articles))
-    dedup_state = store.load_state(DEDUP_STATE) if store is not None else None
-    checked_by: list[DedupIndex] = []
+    copies = _Tries(store, DEDUP_STATE, DedupIndex.from_dict, DedupIndex)
 
     def dedup(items: list[Article]) -> list[Article]:
-        # as with the story index below: every try starts from the stored state
-        copies = DedupIndex.from_dict(dedup_state) if dedup_state else DedupIndex()
-        for article, decision in zip(items, copies.check_many(items), strict=True):
+        index = copies.start()
+        for article, decision in zip(items, index.check_many(items), strict=True):
             article.duplicate_of, article.similarity = decision.duplicate_of, decision.similarity
-        checked_by.append(copies)
+        copies.succeeded(index)
         return items
 
     articles = isolate("dedup", articles, dedup, _article_input, errors)
@@ -173,24 +169,20 @@ def process_articles(
 
     t = time.perf_counter()
     progress.stage("stories", len(articles))
-    state = store.load_state(STORY_STATE) if store is not None else None
-    placed_by: list[StoryIndex] = []
+    placing = _Tries(store, STORY_STATE, StoryIndex.from_dict, StoryIndex)
 
     def place(items: list[Article]) -> tuple[list[Story], list[Article], dict[str, str]]:
-        # every try starts from the stored state, so a failed one leaves no decision
-        # behind; the index of the last try that succeeded is the run's
-        index = StoryIndex.from_dict(state) if state else StoryIndex()
+        index = placing.start()
         # the stored story of each article, and of each original a copy points at
         asked = [a.id for a in items] + [a.duplicate_of for a in items if a.duplicate_of]
         stored = store.stories_of(asked) if store is not None else {}
         load = store.story_members if store is not None else None
         near = store.stories_between if store is not None else None
         placed = place_articles(index, items, stored, load, near)
-        placed_by.append(index)
+        placing.succeeded(index)
         return placed.stories, placed.articles, placed.replaced
 
     stories, articles, replaced = isolate("stories", articles, place, _article_input, errors)
-    index = placed_by[-1]
     progress.advance(len(articles))
     _spent(timings, "stories", t)
 
@@ -205,12 +197,43 @@ def process_articles(
     _compare(stories, articles, since, errors)
     progress.advance(len(stories))
     _spent(timings, "compare", t)
-    states = {STORY_STATE: index.to_dict(), DEDUP_STATE: checked_by[-1].to_dict()}
+    states = {**copies.saved(), **placing.saved()}
     return Processed(articles, stories, errors, replaced, states)
 
 
 T = TypeVar("T")
 R = TypeVar("R")
+M = TypeVar("M", bound="_Model")
+
+
+class _Model(Protocol):
+    def to_dict(self) -> dict[str, Any]: ...
+
+
+class _Tries(Generic[M]):
+    """A stage's model across the tries of `isolate`: each try starts from the state the
+    store kept (so a failed try leaves no decision behind), and the model of the last
+    try that succeeded is what the run saves."""
+
+    def __init__(
+        self,
+        store: Store | None,
+        name: str,
+        load: Callable[[dict[str, Any]], M],
+        empty: Callable[[], M],
+    ) -> None:
+        self.name, self.load, self.empty = name, load, empty
+        self.state = store.load_state(name) if store is not None else None
+        self.last: M | None = None
+
+    def start(self) -> M:
+        return self.load(self.state) if self.state else self.empty()
+
+    def succeeded(self, model: M) -> None:
+        self.last = model
+
+    def saved(self) -> dict[str, dict[str, Any]]:
+        return {} if self.last is None else {self.name: self.last.to_dict()}
 
 
 def isolate(
@@ -387,7 +410,7 @@ def _analyze_in_batches(
 ) -> RunResult:
     # every page counts toward its site's boilerplate before the first batch is cleaned,
     # so any batch size cleans (and names) an article as one batch would
-    sites = SiteLines.from_dict(state) if (state := store.load_state(SITE_STATE)) else SiteLines()
+    sites = _Tries(store, SITE_STATE, SiteLines.from_dict, SiteLines).start()
     learn_sites(docs, sites)
     store.save_state(SITE_STATE, sites.to_dict())
     batches = (docs[i : i + batch_size] for i in range(0, len(docs), batch_size))

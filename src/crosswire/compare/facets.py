@@ -960,6 +960,11 @@ def _join_casualty_totals(builds: list[FacetBuild]) -> list[FacetBuild]:
                 if k != n and (_same_people(builds[k], builds[n]) or claims_of[k] & held):
                     joined.union(k, n)
                     held |= claims_of[k]
+    return _fold(builds, joined)
+
+
+def _fold(builds: list[FacetBuild], joined: UnionFind) -> list[FacetBuild]:
+    """The builds that head their union-find set, each taking its set's figures."""
     out = []
     for n, build in enumerate(builds):
         root = joined.find(n)
@@ -1044,14 +1049,7 @@ def _join_conflicts(builds: list[FacetBuild]) -> list[FacetBuild]:
         root, other = (na, nb) if joined.find(na) == na else (nb, na)
         members[root] = together
         told[root] |= told[other]
-    out = []
-    for n, build in enumerate(builds):
-        root = joined.find(n)
-        if root == n:
-            out.append(build)
-            continue
-        for m in build.mentions:
-            builds[root].add(m)
+    out = _fold(builds, joined)
     for build in out:
         build.mentions.sort(key=lambda m: (m.info.index, m.quantity.start))
     return out
