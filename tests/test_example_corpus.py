@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from itertools import combinations
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import Any
 import pytest
 
 from crosswire import pipeline
-from crosswire.model import Article
+from crosswire.model import Article, to_plain
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO / "examples" / "corpus"
@@ -72,3 +73,14 @@ def test_pairwise_story_recall_on_the_corpus(run: pipeline.RunResult) -> None:
     ]
     together = sum(story_of[a] == story_of[b] for a, b in pairs)
     assert together / len(pairs) >= 0.8
+
+
+def test_stories_are_stored_and_reported_exactly_as_asdict_writes_them(
+    run: pipeline.RunResult,
+) -> None:
+    # to_plain replaces dataclasses.asdict on the write path for speed; a field it
+    # dropped or a list it shared would change what the store and report.json hold
+    for story in run.stories:
+        plain = to_plain(story)
+        assert plain == dataclasses.asdict(story)
+        assert plain["claims"] is not story.claims

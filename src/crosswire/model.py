@@ -282,6 +282,34 @@ class Story:
     merged_from: list[str] = field(default_factory=list)
 
 
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+_ATOMS = frozenset({str, int, float, bool, type(None)})
+
+
+def to_plain(value: Any) -> Any:
+    """`dataclasses.asdict` for the model's types, without its deep copies.
+
+    asdict copies every leaf with `copy.deepcopy`; the model's leaves are str, numbers
+    and None, which need no copy, and writing a run's stories spent most of its time
+    there. Lists, tuples and dicts are rebuilt, so the result shares nothing mutable.
+    """
+    kind = type(value)
+    if kind in _ATOMS:
+        return value
+    names = _FIELD_NAMES.get(kind)
+    if names is None and is_dataclass(kind):
+        names = _FIELD_NAMES[kind] = tuple(f.name for f in fields(kind))
+    if names is not None:
+        return {name: to_plain(getattr(value, name)) for name in names}
+    if kind is list:
+        return [to_plain(item) for item in value]
+    if kind is tuple:
+        return tuple(to_plain(item) for item in value)
+    if kind is dict:
+        return {key: to_plain(item) for key, item in value.items()}
+    return value
+
+
 def from_dict(cls: type[T], data: Mapping[str, Any]) -> T:
     """Rebuild a dataclass (and the dataclasses it holds) from its `asdict` form.
 

@@ -11,11 +11,10 @@ sorts before "02:00Z" on the same day.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict
 from datetime import UTC, datetime
 from typing import Any
 
-from crosswire.model import Article, InputError, Story, published_instant
+from crosswire.model import Article, InputError, Story, published_instant, to_plain
 
 SCHEMA_ID = "crosswire.report/1"
 
@@ -126,14 +125,14 @@ def story_to_dict(story: Story, articles: Sequence[Article] = ()) -> dict[str, A
         "first_published": first,
         "last_published": last,
         # the nested stage 5/6 objects serialise field for field, as the store keeps them
-        "entities": [asdict(entity) for entity in story.entities],
-        "claims": [asdict(claim) for claim in story.claims],
-        "facets": [asdict(facet) for facet in story.facets],
-        "brief": [asdict(sentence) for sentence in story.brief],
-        "outlets": [asdict(view) for view in story.outlets],
+        "entities": [to_plain(entity) for entity in story.entities],
+        "claims": [to_plain(claim) for claim in story.claims],
+        "facets": [to_plain(facet) for facet in story.facets],
+        "brief": [to_plain(sentence) for sentence in story.brief],
+        "outlets": [to_plain(view) for view in story.outlets],
     }
     if story.changes is not None:
-        result["changes"] = asdict(story.changes)
+        result["changes"] = to_plain(story.changes)
     if story.merged_from:
         # the stored stories this run merged into this one: their ids resolve here now
         result["merged_from"] = list(story.merged_from)

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -45,6 +44,7 @@ from crosswire.model import (
     Story,
     from_dict,
     published_instant,
+    to_plain,
 )
 from crosswire.store.schema import (
     articles,
@@ -499,7 +499,7 @@ def _row_article(row: Any) -> Article:
 
 
 def _story_detail(story: Story) -> dict[str, Any]:
-    detail = asdict(story)
+    detail: dict[str, Any] = to_plain(story)
     for name in ("id", "headline", "first_published", "last_published"):
         detail.pop(name)
     return detail
@@ -534,7 +534,7 @@ def _claim_row(story: str, c: Claim) -> dict[str, Any]:
         "via": list(c.via),
         "hedge": c.hedge,
         "entities": list(c.entities),
-        "time": None if c.time is None else asdict(c.time),
+        "time": None if c.time is None else to_plain(c.time),
     }
     return {
         "id": c.id,
@@ -581,5 +581,5 @@ def _facet_row(story: str, f: Facet) -> dict[str, Any]:
         "status": f.status,
         "independent_origins": f.independent_origins,
         "claims": list(f.claims),
-        "detail": asdict(f),
+        "detail": to_plain(f),
     }

@@ -16,6 +16,10 @@ refreshed for all active members whenever the number of originals has grown by 1
 
 Blocking: an inverted index over active members, per view, so a new original meets only
 members that share a term with it, and only members of active stories are indexed. A
+posting is two flat arrays (member slots, raw term weights) that numpy gathers and sums
+with `bincount`; a member's norm lives in one array beside them, so a refresh rewrites
+norms, not postings. A retired member leaves a tombstone (its norm is infinite, so it
+scores zero) until the dead outnumber the living and the postings are rebuilt. A
 story retires when nothing joined it for the batch's reach (grace + decay * ln(1 /
 edge floor) = 12.5 days: past it even an identical text falls under the edge floor, so
 retiring loses no edge the batch would keep), or when no article touched it for
@@ -40,10 +44,12 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections import defaultdict
+from array import array
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+
+import numpy as np
 
 from crosswire.model import Article
 from crosswire.stories.assignment import (
@@ -106,8 +112,14 @@ class StoryIndex:
         self._stories: dict[str, _Story] = {}
         self._copies: dict[str, str] = {}  # copy id -> the original it follows
         self._aliases: dict[str, str] = {}  # merged-away id -> active survivor
-        # view -> term -> member id -> raw weight / member norm
-        self._postings: list[dict[str, dict[str, float]]] = [{} for _ in VIEWS]
+        # view -> term -> (member slots, raw weights), both in posting order
+        self._postings: list[dict[str, tuple[array[int], array[float]]]] = [{} for _ in VIEWS]
+        # slot -> member id (None once retired); per view and slot the member's norm
+        self._slots: list[str | None] = []
+        self._slot_of: dict[str, int] = {}
+        self._norms = np.ones((len(VIEWS), 0))
+        self._days = np.zeros(0)
+        self._dead = 0
         # lazy retirement queues: (last day, story), (last arrival, story)
         self._by_day: list[tuple[float, str]] = []
         self._by_seq: list[tuple[int, str]] = []
@@ -240,41 +252,91 @@ class StoryIndex:
         self, terms: list[Terms], norms: list[float], day: float | None
     ) -> dict[str, float]:
         """Per active story, the summed edge weight from a new original to its members."""
-        sims: defaultdict[str, float] = defaultdict(float)
-        frequencies = self.frequencies
+        size = len(self._slots)
+        if size == 0:
+            return {}
+        sims = np.zeros(size)
+        top = 1 + self.frequencies.documents
         for v, view in enumerate(terms):
             postings = self._postings[v]
-            scale = self._shares[v] / norms[v]
-            for term, tf in view.items():
-                posting = postings.get(term)
-                if posting is None:
-                    continue
-                idf = frequencies.idf(v, term)
-                weight = scale * tf * idf * idf
-                for member_id, share in posting.items():
-                    sims[member_id] += weight * share
+            counts = self.frequencies.counts[v]
+            found = [
+                (posting, tf, counts.get(term, 0))
+                for term, tf in view.items()
+                if (posting := postings.get(term)) is not None
+            ]
+            if not found:
+                continue
+            held, tfs, dfs = zip(*found, strict=True)
+            # the smooth IDF of `DocumentFrequencies.idf`, for all terms at once
+            idf = np.log(top / (1.0 + np.asarray(dfs, dtype=float))) + 1.0
+            weights = (self._shares[v] / norms[v]) * np.asarray(tfs) * idf * idf
+            products = np.repeat(weights, [len(p[0]) for p in held])
+            products *= np.concatenate([p[1] for p in held])
+            slots = np.concatenate([p[0] for p in held])
+            sims += np.bincount(slots, products, size) / self._norms[v, :size]
         graph = self.config.graph
+        if day is not None:
+            with np.errstate(invalid="ignore"):
+                excess = np.abs(day - self._days[:size]) - graph.grace_days
+                # an undated member (NaN) is never decayed, as in the batch
+                far = excess > 0
+            sims[far] *= np.exp(-excess[far] / graph.decay_days)
         totals: dict[str, float] = {}
-        for member_id, sim in sims.items():
-            member = self._members[member_id]
-            if day is not None and member.day is not None:
-                excess = abs(day - member.day) - graph.grace_days
-                if excess > 0:
-                    sim *= math.exp(-excess / graph.decay_days)
-            if sim >= graph.edge_floor:
-                totals[member.story] = totals.get(member.story, 0.0) + sim
+        members = self._members
+        for slot in np.flatnonzero(sims >= graph.edge_floor).tolist():
+            member_id = self._slots[slot]
+            if member_id is None:
+                continue
+            story = members[member_id].story
+            totals[story] = totals.get(story, 0.0) + float(sims[slot])
         return totals
 
     def _post(self, member_id: str, member: _Member) -> None:
-        for postings, view, norm in zip(self._postings, member.terms, member.norms, strict=True):
+        slot = len(self._slots)
+        self._slots.append(member_id)
+        self._slot_of[member_id] = slot
+        if slot >= self._days.shape[0]:
+            grown = max(64, 2 * slot)
+            norms = np.full((len(VIEWS), grown), np.inf)
+            norms[:, :slot] = self._norms[:, :slot]
+            days = np.full(grown, np.nan)
+            days[:slot] = self._days[:slot]
+            self._norms, self._days = norms, days
+        self._norms[:, slot] = member.norms
+        self._days[slot] = np.nan if member.day is None else member.day
+        for postings, view in zip(self._postings, member.terms, strict=True):
             for term, tf in view.items():
-                postings.setdefault(term, {})[member_id] = tf / norm
+                posting = postings.get(term)
+                if posting is None:
+                    posting = postings[term] = (array("i"), array("d"))
+                posting[0].append(slot)
+                posting[1].append(tf)
+
+    def _unpost(self, member_id: str) -> None:
+        slot = self._slot_of.pop(member_id)
+        self._slots[slot] = None
+        self._norms[:, slot] = np.inf
+        self._dead += 1
+        if self._dead > max(256, len(self._slot_of)):
+            self._repost()
+
+    def _repost(self) -> None:
+        """Postings rebuilt from the living members, in their order (drops tombstones)."""
+        self._postings = [{} for _ in VIEWS]
+        self._slots = []
+        self._slot_of = {}
+        self._norms = np.ones((len(VIEWS), 0))
+        self._days = np.zeros(0)
+        self._dead = 0
+        for member_id, member in self._members.items():
+            self._post(member_id, member)
 
     def _refresh(self) -> None:
-        """Norms of every active member under the current IDF (postings keep their order)."""
+        """Norms of every active member under the current IDF."""
         for member_id, member in self._members.items():
             member.norms = [self.frequencies.norm(v, view) for v, view in enumerate(member.terms)]
-            self._post(member_id, member)
+            self._norms[:, self._slot_of[member_id]] = member.norms
         documents = self.frequencies.documents
         self.refresh_at = max(documents + 1, math.ceil(documents * self.config.refresh_growth))
 
@@ -365,13 +427,8 @@ class StoryIndex:
 
     def _retire(self, story: _Story) -> str:
         for member_id in story.originals:
-            member = self._members.pop(member_id)
-            for postings, view in zip(self._postings, member.terms, strict=True):
-                for term in view:
-                    posting = postings[term]
-                    del posting[member_id]
-                    if not posting:
-                        del postings[term]
+            del self._members[member_id]
+            self._unpost(member_id)
         for copy in story.copies:
             self._copies.pop(copy, None)
         for sid in story.links:
