@@ -1,4 +1,5 @@
-"""Command line: `crosswire analyze` and `crosswire eval` (Typer + Rich)."""
+"""Command line: `crosswire analyze`, `report`, `changes` and `eval` (Typer + Rich); the
+live-source commands (`add`, `watch`, `feeds`) are in `cli_live`."""
 
 from __future__ import annotations
 
@@ -482,6 +483,11 @@ def train_facets(
     model = train(path)
     out.write_text(model.to_json(), encoding="utf-8")
     _echo(f"wrote {out} ({model.trained_on})")
+
+
+# the live-source commands register themselves on `app`; imported here, after the
+# helpers they share are defined
+import crosswire.cli_live  # noqa: E402, F401
 
 
 def main() -> None:

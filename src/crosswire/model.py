@@ -75,6 +75,9 @@ class RawDoc:
     # folder the input came from: the unit for learning per-site boilerplate when
     # the outlet is unknown
     group: str | None = None
+    # where the text came from when that is not the page itself ("feed text: the page
+    # could not be fetched (HTTP 403)"); kept as the article's "text" provenance
+    note: str | None = None
 
 
 @dataclass(slots=True)
@@ -335,3 +338,36 @@ def _from_value(hint: Any, value: Any) -> Any:
     if isinstance(hint, type) and is_dataclass(hint):
         return from_dict(hint, value)
     return value
+
+
+@dataclass(slots=True)
+class FeedState:
+    """A followed feed: what the next conditional fetch sends, and how the feed fares."""
+
+    url: str
+    outlet: str | None = None
+    title: str | None = None
+    added_at: str | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    body_hash: str | None = None
+    last_fetch: str | None = None
+    last_success: str | None = None
+    last_error: str | None = None
+    last_error_at: str | None = None
+    errors_in_row: int = 0
+    next_fetch: float = 0.0  # UTC epoch seconds; 0 means due now
+    articles: int = 0  # articles it has brought (new or revised)
+
+
+@dataclass(frozen=True, slots=True)
+class SeenEntry:
+    """A feed entry as last stored: its text's hash tells a repeat from a revision."""
+
+    feed: str
+    key: str
+    url: str | None
+    content_hash: str
+    article: str | None
+    first_seen: str
+    last_seen: str

@@ -339,17 +339,35 @@ def process_batches(
     nothing committed, and the next run takes the committed articles as stored. Yields
     each batch's result and how many of its articles were new to the store."""
     for docs in batches:
+        yield commit_batch(docs, store, inputs, progress, timings, since)
+
+
+def commit_batch(
+    docs: Sequence[RawDoc],
+    store: Store,
+    inputs: Sequence[str],
+    progress: Progress,
+    timings: dict[str, float],
+    since: datetime | None = None,
+    errors: Sequence[InputError] = (),
+) -> tuple[Processed, int]:
+    """One micro-batch through stages 2-6 into the store as one run, with ERRORS met
+    before it (a feed that failed to fetch) saved among the run's own."""
+    if docs:
         done = process(docs, progress, timings, since, store)
-        t = time.perf_counter()
-        progress.stage("store", len(done.articles))
-        run_id = store.begin_run(list(inputs))
-        new = store.save_run(
-            run_id, done.articles, done.stories, done.errors, done.replaced, done.states
-        )
-        store.finish_run(run_id, {"articles": len(done.articles), "stories": len(done.stories)})
-        progress.advance(len(done.articles))
-        _spent(timings, "store", t)
-        yield done, new
+        done.errors[:0] = errors
+    else:  # nothing to analyze: the run records the errors, the stage states stay
+        done = Processed([], [], list(errors), {}, {})
+    t = time.perf_counter()
+    progress.stage("store", len(done.articles))
+    run_id = store.begin_run(list(inputs))
+    new = store.save_run(
+        run_id, done.articles, done.stories, done.errors, done.replaced, done.states
+    )
+    store.finish_run(run_id, {"articles": len(done.articles), "stories": len(done.stories)})
+    progress.advance(len(done.articles))
+    _spent(timings, "store", t)
+    return done, new
 
 
 def analyze(

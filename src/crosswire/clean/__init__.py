@@ -248,6 +248,8 @@ def _build_article(page: _Page, repeated: RepeatedLines) -> tuple[Article, list[
     _offer_published(fields, page)
     _offer_dateline(fields, body_lines[0])
     _offer_language(fields, page, body)
+    if page.doc.note:
+        fields.provenance["text"] = Provenance("feed", 0.8, one_line(page.doc.note))
     article = Article(
         # with no outlet known, the site key (folder) keeps two sites' identical copies
         # apart; the same file read twice still gets one id

@@ -3,6 +3,7 @@
 Supported: `.txt`, `.html`/`.htm`, `.json` (one record or a list of records) and
 `.jsonl` (one record per line), each optionally gzip-compressed (`.gz`). A record
 carries `text` or `html` and optionally `url`, `outlet`, `published`, `title`, `id`.
+Crawl archives (`.warc`, `.warc.gz`) are read by `warc.py`, one document per HTML page.
 
 Nothing an input holds may stop the run: every problem becomes an `InputError` worded
 for a person, and a problem that loses only part of an input (a stray byte, a field of
@@ -41,6 +42,7 @@ _KINDS: dict[str, str] = {
     ".json": "json",
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
+    ".warc": "warc",
 }
 
 # Magic numbers of formats people drop into article folders by mistake; naming the
@@ -81,7 +83,7 @@ class InputProblem(Exception):
 @dataclass(frozen=True, slots=True)
 class SourceFile:
     path: Path
-    kind: str  # text | html | json | jsonl
+    kind: str  # text | html | json | jsonl | warc
     group: str  # folder relative to the root the user named
 
     @property
@@ -150,7 +152,7 @@ def discover(paths: Sequence[Path]) -> tuple[list[SourceFile], list[InputError]]
                     InputError(
                         shown(root),
                         "unsupported file type (expected .txt, .html, .htm, .json, .jsonl, "
-                        "optionally .gz)",
+                        ".warc, optionally .gz)",
                     )
                 )
             else:
@@ -451,6 +453,24 @@ def decode(data: bytes, kind: str = "text") -> tuple[str, list[str]]:
     )
 
 
+def decode_page(data: bytes, charset: str | None) -> tuple[str, list[str]]:
+    """A page fetched over HTTP as text: a byte-order mark, else the HTTP CHARSET, else
+    the page's own (`decode`).
+
+    Bytes that are valid UTF-8 are read as UTF-8 whatever the header says: servers
+    announce their default charset (often ISO-8859-1) for pages written in UTF-8, and
+    valid UTF-8 in another charset's text is all but impossible.
+    """
+    codec = _charset_codec(charset) if charset else None
+    if codec is not None and not data.startswith(tuple(bom for bom, _, _ in _BOMS)):
+        _refuse_binary(data)
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            return _decode_as(data, codec, codec)
+    return decode(data, "html")
+
+
 def _refuse_binary(data: bytes) -> None:
     for magic, name in _MAGIC:
         if data.startswith(magic):
@@ -487,7 +507,12 @@ def _declared_charset(data: bytes) -> str | None:
     match = _XML_ENCODING_RE.match(head) or _META_CHARSET_RE.search(head)
     if match is None:
         return None
-    label = match.group(1).decode("ascii").lower()
+    return _charset_codec(match.group(1).decode("ascii"))
+
+
+def _charset_codec(label: str) -> str | None:
+    """The codec a charset label names (a page's or an HTTP header's), when Python has it."""
+    label = label.lower()
     label = _CHARSET_ALIASES.get(label, label)
     try:
         name = codecs.lookup(label).name
@@ -670,6 +695,11 @@ def read_file(src: SourceFile, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[R
 
 def _read_file(src: SourceFile, name: str, max_bytes: int) -> Iterator[RawDoc | InputError]:
     with _Input(src.path, max_bytes) as source:
+        if src.kind == "warc":
+            from crosswire.ingest.warc import read_warc  # warc.py builds on this module
+
+            yield from read_warc(source, name, src.group)
+            return
         if src.kind == "jsonl" and not source.head(4).startswith(_WIDE_BOMS):
             yield from _read_jsonl(source, name, src.group)
             return

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from sqlalchemy import JSON, Column, Float, ForeignKey, Integer, MetaData, String, Table, Text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
 
 metadata = MetaData()
 
@@ -146,4 +157,52 @@ stage_state = Table(
     Column("name", String(40), primary_key=True),
     Column("state", JSON, nullable=False),
     Column("updated_at", String(40), nullable=False),
+)
+
+# Live sources (`crosswire watch`, `crosswire add`): a feed's fetch state and health, so a
+# restart carries on where it stopped and `crosswire feeds` can say how each one fares.
+# `next_fetch` is UTC epoch seconds; a failing feed keeps its row and backs off, it is
+# never dropped.
+feeds = Table(
+    "feeds",
+    metadata,
+    Column("url", Text, primary_key=True),
+    Column("outlet", Text),
+    Column("title", Text),
+    Column("added_at", String(40), nullable=False),
+    Column("etag", Text),
+    Column("last_modified", Text),
+    Column("body_hash", String(32)),
+    Column("last_fetch", String(40)),
+    Column("last_success", String(40)),
+    Column("last_error", Text),
+    Column("last_error_at", String(40)),
+    Column("errors_in_row", Integer, nullable=False, server_default="0"),
+    Column("next_fetch", Float, nullable=False, server_default="0"),
+    Column("articles", Integer, nullable=False, server_default="0"),
+)
+
+# One row per feed entry ever seen (guid, else link, else a hash of title and content):
+# an entry seen again with the same text is skipped, with other text it is a revision.
+entries = Table(
+    "entries",
+    metadata,
+    Column("feed", Text, primary_key=True),
+    Column("key", Text, primary_key=True),
+    Column("url", Text),
+    Column("first_seen", String(40), nullable=False),
+    Column("last_seen", String(40), nullable=False),
+    Column("content_hash", String(32), nullable=False),
+    Column("article", String(40)),
+)
+
+# Files a watched folder has handed to the engine, with the size and mtime they had:
+# a file is read again only when either changes.
+seen_files = Table(
+    "seen_files",
+    metadata,
+    Column("path", Text, primary_key=True),
+    Column("size", BigInteger, nullable=False),
+    Column("mtime_ns", BigInteger, nullable=False),
+    Column("seen_at", String(40), nullable=False),
 )
