@@ -129,3 +129,30 @@ def test_analyze_in_micro_batches_commits_each_and_reports_every_story(tmp_path:
     assert store.count("claims") == claims
     assert {s.id for s in again.stories} == {s.id for s in result.stories}
     store.close()
+
+
+def test_stories_claimed_again_from_kept_parses_hold_the_same_claims(tmp_path: Path) -> None:
+    """Micro-batches keep each original's parse for the next (`ReadCache`): a story that
+    gains a member is claimed again without parsing its stored articles again, and holds
+    exactly the claims a fresh parse gives."""
+    from crosswire.claims import ReadCache
+    from crosswire.model import to_plain
+
+    docs, _ = pipeline.ingest([CORPUS], pipeline.Progress())
+    batches = [docs[i : i + 12] for i in range(0, len(docs), 12)]
+
+    def claims_of(store: Store) -> list[object]:
+        return sorted(
+            (to_plain(c) for s in store.load_stories() for c in s.claims), key=lambda c: c["id"]
+        )
+
+    kept, fresh = ReadCache(), None
+    results = []
+    for reads, name in ((kept, "kept.db"), (fresh, "fresh.db")):
+        store = Store(f"sqlite:///{tmp_path / name}")
+        for batch in batches:
+            pipeline.commit_batch(batch, store, ["corpus"], pipeline.Progress(), {}, reads=reads)
+        results.append(claims_of(store))
+        store.close()
+    assert kept.hits > 0  # stored originals of growing stories were not parsed again
+    assert results[0] == results[1]

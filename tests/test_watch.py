@@ -214,6 +214,54 @@ def test_a_feed_whose_etag_never_changes_still_brings_a_new_entry_into_its_story
     assert len(_story_of(store, event[:3])) == 1
 
 
+def test_an_entry_edited_in_place_is_read_again_and_stays_in_its_story(
+    server: LoopbackServer,
+    store: Store,
+    event: list[dict[str, str]],
+    background: list[dict[str, str]],
+) -> None:
+    site = Site(server, background + event[:2])
+    SourceLog(store).add_feeds({site.feed_url: None})
+    clock = Clock()
+    watch = watcher(store, clock)
+    watch.poll()
+    edited = dict(event[1])
+    edited["text"] = edited["text"].replace("\n", " (Updated with her publicist's statement.)\n", 1)
+    site.publish([*background, event[0], edited])
+    site.etag_fixed = '"edited"'
+    clock.now += 1000
+    before = site.page_requests()
+    stats = watch.poll()
+    assert (stats.entries_new, stats.entries_revised) == (0, 1)
+    assert site.page_requests() == before + 1
+    versions = [a for a in store.load_articles() if a.url and a.url.endswith(event[1]["doc_id"])]
+    assert len(versions) == 2 and len({a.story for a in versions}) == 1
+    assert len(_story_of(store, event[:2])) == 1
+
+
+def test_a_feed_of_a_hundred_thousand_items_stops_at_the_size_cap_and_is_kept(
+    server: LoopbackServer, store: Store
+) -> None:
+    # a site's whole archive, about 20 MB: over the 10 MB cap a fetch reads
+    item = (
+        "<item><title>Item {n}</title><link>{base}{n}</link><guid>{n}</guid>"
+        "<description>Archive entry {n} of the site, kept in its feed for years.</description>"
+        "</item>"
+    )
+    base = server.url("/archive/")
+    body = "".join(item.format(n=n, base=base) for n in range(100_000))
+    server.route("/huge.xml", Reply.xml(f"<rss version='2.0'><channel>{body}</channel></rss>"))
+    url = server.url("/huge.xml")
+    SourceLog(store).add_feeds({url: None})
+    stats = watcher(store, Clock()).poll()
+    (error,) = stats.errors
+    assert error.input == f"feed {url}" and "over 10,000,000 bytes" in error.error
+    assert not server.requests("/archive/1")  # no entry of it was followed
+    (state,) = SourceLog(store).feeds()
+    assert state.errors_in_row == 1 and state.last_error and state.next_fetch > 0
+    assert store.count("articles") == 0
+
+
 def test_a_failing_feed_backs_off_is_reported_and_recovers(
     server: LoopbackServer, store: Store, event: list[dict[str, str]]
 ) -> None:

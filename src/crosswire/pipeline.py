@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
 
-from crosswire.claims import ClaimsError, extract_claims
+from crosswire.claims import ClaimsError, ReadCache, extract_claims
 from crosswire.clean import SiteLines, clean_documents, learn_sites
 from crosswire.compare import compare_stories, compare_story
 from crosswire.dedup import DedupIndex
@@ -112,11 +112,13 @@ def process(
     timings: dict[str, float],
     since: datetime | None = None,
     store: Store | None = None,
+    reads: ReadCache | None = None,
 ) -> Processed:
     """Stages 2-6 over documents already read (with `since`, each story's changes).
 
     With a store, the story index starts from the state the store kept and a story the
-    run touches comes with its stored members; without one, from nothing.
+    run touches comes with its stored members; without one, from nothing. `reads`
+    keeps the claim stage's parses from one batch to the next (`ReadCache`).
 
     No input can end the run: a stage that raises is run again without the inputs it
     fails on (found by halving), and each of those is reported with the stage's name.
@@ -137,7 +139,7 @@ def process(
     articles = unique_articles(articles)
     progress.advance(len(docs))
     _spent(timings, "clean", t)
-    done = process_articles(articles, progress, timings, since, store)
+    done = process_articles(articles, progress, timings, since, store, reads)
     done.errors[:0] = errors
     done.states.update(sites.saved())
     return done
@@ -149,6 +151,7 @@ def process_articles(
     timings: dict[str, float],
     since: datetime | None = None,
     store: Store | None = None,
+    reads: ReadCache | None = None,
 ) -> Processed:
     """Stages 3-6 over clean articles; see `process`."""
     errors: list[InputError] = []
@@ -188,7 +191,7 @@ def process_articles(
 
     t = time.perf_counter()
     progress.stage("claims", len(articles))
-    _claims(stories, articles, errors)
+    _claims(stories, articles, errors, reads)
     progress.advance(len(articles))
     _spent(timings, "claims", t)
 
@@ -293,7 +296,12 @@ def _article_input(article: Article) -> str:
     return article.input
 
 
-def _claims(stories: list[Story], articles: list[Article], errors: list[InputError]) -> None:
+def _claims(
+    stories: list[Story],
+    articles: list[Article],
+    errors: list[InputError],
+    reads: ReadCache | None = None,
+) -> None:
     """Claims for every story; the stage itself leaves out an article it fails on (which
     stays in its story with no claims of its own) and tells us, batching kept."""
     by_id = {a.id: a for a in articles}
@@ -303,7 +311,7 @@ def _claims(stories: list[Story], articles: list[Article], errors: list[InputErr
         where = article.input if article is not None else f"story {error.story}"
         errors.append(InputError(where, stage_error("claims", error.__cause__ or error)))
 
-    extract_claims(stories, articles, on_error=report)
+    extract_claims(stories, articles, on_error=report, cache=reads)
 
 
 def _compare(
@@ -338,8 +346,9 @@ def process_batches(
     the story index's state before the next begins: a run killed between two loses
     nothing committed, and the next run takes the committed articles as stored. Yields
     each batch's result and how many of its articles were new to the store."""
+    reads = ReadCache()
     for docs in batches:
-        yield commit_batch(docs, store, inputs, progress, timings, since)
+        yield commit_batch(docs, store, inputs, progress, timings, since, reads=reads)
 
 
 def commit_batch(
@@ -350,11 +359,13 @@ def commit_batch(
     timings: dict[str, float],
     since: datetime | None = None,
     errors: Sequence[InputError] = (),
+    reads: ReadCache | None = None,
 ) -> tuple[Processed, int]:
     """One micro-batch through stages 2-6 into the store as one run, with ERRORS met
-    before it (a feed that failed to fetch) saved among the run's own."""
+    before it (a feed that failed to fetch) saved among the run's own; READS carries
+    parses from batch to batch."""
     if docs:
-        done = process(docs, progress, timings, since, store)
+        done = process(docs, progress, timings, since, store, reads)
         done.errors[:0] = errors
     else:  # nothing to analyze: the run records the errors, the stage states stay
         done = Processed([], [], list(errors), {}, {})

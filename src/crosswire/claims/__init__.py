@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from crosswire.claims.cache import ReadCache
 from crosswire.claims.errors import ClaimsError
 
 if TYPE_CHECKING:
@@ -23,12 +24,13 @@ def extract_claims(
     stories: Sequence[Story],
     articles: Sequence[Article],
     on_error: Callable[[ClaimsError], None] | None = None,
+    cache: ReadCache | None = None,
 ) -> None:
     # imported here so that `crosswire.claims.numbers` and friends stay importable
     # without loading spaCy
     from crosswire.claims.extract import extract_claims as run
 
-    run(stories, articles, on_error)
+    run(stories, articles, on_error, cache)
 
 
 def extract_story_claims(story: Story, articles: Mapping[str, Article]) -> None:
@@ -37,4 +39,4 @@ def extract_story_claims(story: Story, articles: Mapping[str, Article]) -> None:
     run(story, articles)
 
 
-__all__ = ["ClaimsError", "extract_claims", "extract_story_claims"]
+__all__ = ["ClaimsError", "ReadCache", "extract_claims", "extract_story_claims"]

@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING
 
 from crosswire.claims.attribution import Attribution, find_attributions
 from crosswire.claims.attribution import Span as TextSpan
+from crosswire.claims.cache import ReadCache
 from crosswire.claims.entities import (
     ENTITY_LABELS,
     EntityLookup,
@@ -199,7 +200,10 @@ class _Read:
 
 
 def extract_claims(
-    stories: Sequence[Story], articles: Sequence[Article], on_error: OnError | None = None
+    stories: Sequence[Story],
+    articles: Sequence[Article],
+    on_error: OnError | None = None,
+    cache: ReadCache | None = None,
 ) -> None:
     """Fill `entities` and `claims` of every story in place.
 
@@ -208,8 +212,9 @@ def extract_claims(
     claims; a syndicated copy of it is read as an original), and a story whose entity
     resolution raises is reported with `article` None and left as it was.
     Parsing is batched across stories; `extract_story_claims` does one story alone.
+    With `cache`, originals read in an earlier batch are not parsed again.
     """
-    _extract(stories, {article.id: article for article in articles}, on_error)
+    _extract(stories, {article.id: article for article in articles}, on_error, cache)
 
 
 def extract_story_claims(story: Story, articles: Mapping[str, Article]) -> None:
@@ -217,11 +222,14 @@ def extract_story_claims(story: Story, articles: Mapping[str, Article]) -> None:
     other stories' articles too). Raises `ClaimsError` naming the article that failed, or
     with `article` None when the story's entity resolution did; the story is then left
     as it was."""
-    _extract([story], articles, None)
+    _extract([story], articles, None, None)
 
 
 def _extract(
-    stories: Sequence[Story], by_id: Mapping[str, Article], on_error: OnError | None
+    stories: Sequence[Story],
+    by_id: Mapping[str, Article],
+    on_error: OnError | None,
+    cache: ReadCache | None,
 ) -> None:
     story_of = {i: story.id for story in stories for i in story.articles}
     members = list(
@@ -250,9 +258,20 @@ def _extract(
         return pieces
 
     nlp = load_nlp()
-    for (article, start, _), doc in _parse(nlp, cut([(a, 0, a.text) for a in originals])):
+    unread: list[Article] = []
+    for article in originals:
+        cached = None if cache is None else cache.get((article.id, article.published))
+        if cached is None:
+            unread.append(article)
+        else:
+            reads[article.id] = cached
+    for (article, start, _), doc in _parse(nlp, cut([(a, 0, a.text) for a in unread])):
         if article.id not in failed:
             _read_piece(article, doc, start, reads, fail)
+    if cache is not None:
+        for article in unread:
+            if article.id in reads:
+                cache.put((article.id, article.published), reads[article.id])
 
     novel: list[tuple[Article, int, str]] = []
     for copy in members:

@@ -39,6 +39,7 @@ from urllib.parse import urlsplit
 import xxhash
 
 from crosswire import pipeline
+from crosswire.claims import ReadCache
 from crosswire.ingest import discover, read_files
 from crosswire.ingest.reader import decode_page
 from crosswire.model import FeedState, InputError, RawDoc, SeenEntry
@@ -108,6 +109,8 @@ class Watcher:
         self.on_progress = on_progress or (lambda stats: None)
         self.progress = pipeline.Progress()
         self.timings: dict[str, float] = {}
+        # parses of the originals of recently touched stories, kept from pass to pass
+        self.reads = ReadCache()
         self._pending_files: dict[str, tuple[int, int]] = {}
 
     # ------------------------------------------------------------ passes
@@ -335,7 +338,13 @@ class Watcher:
         inputs = sorted({f.entry.feed for f in found if f.entry} | {"watch"})
         if docs or stats.errors:
             done, new = pipeline.commit_batch(
-                docs, self.store, inputs, self.progress, self.timings, errors=stats.errors
+                docs,
+                self.store,
+                inputs,
+                self.progress,
+                self.timings,
+                errors=stats.errors,
+                reads=self.reads,
             )
             stats.articles += len(done.articles)
             stats.new_articles += new
