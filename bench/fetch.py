@@ -106,12 +106,12 @@ def rss(outlet: str, items: Sequence[tuple[str, dict[str, str]]]) -> bytes:
     """An RSS 2.0 feed of (page URL, document) items, newest first."""
     parts = []
     for n, (url, doc) in enumerate(items):
-        lead = escape(doc["text"].split("\n")[0])
+        lead = doc["text"].split("\n")[0]  # cut before escaping: never inside an entity
         when = format_datetime(PUBLISHED - timedelta(minutes=17 * n), usegmt=True)
         parts.append(
-            f"<item><title>{lead[:80]}</title><link>{escape(url)}</link>"
+            f"<item><title>{escape(lead[:80])}</title><link>{escape(url)}</link>"
             f"<guid isPermaLink='true'>{escape(url)}</guid><pubDate>{when}</pubDate>"
-            f"<description>{escape('<p>' + lead + '</p>')}</description></item>"
+            f"<description>{escape('<p>' + escape(lead) + '</p>')}</description></item>"
         )
     return (
         "<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel>"
@@ -413,6 +413,7 @@ def watch_once(
         "articles": stats.articles,
         "new_articles": stats.new_articles,
         "errors": len(stats.errors),
+        "error_messages": [f"{e.input}: {e.error}" for e in stats.errors[:5]],
         "requests": len(log),
         "seconds": round(total, 2),
         "articles_per_s": round(stats.articles / total, 2),

@@ -131,6 +131,19 @@ def test_analyze_in_micro_batches_commits_each_and_reports_every_story(tmp_path:
     store.close()
 
 
+def test_inputs_that_cannot_be_read_are_stored_with_a_run_in_micro_batches_too(
+    tmp_path: Path,
+) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'e.db'}")
+    whole = pipeline.analyze([CORPUS])
+    batched = pipeline.analyze([CORPUS], store=store, batch_size=8)
+    broken = sorted(e.input for e in whole.errors)
+    assert broken  # the corpus holds broken files
+    assert sorted(e.input for e in batched.errors) == broken
+    assert sorted(e.input for e in store.last_run_errors()) == broken
+    store.close()
+
+
 def test_stories_claimed_again_from_kept_parses_hold_the_same_claims(tmp_path: Path) -> None:
     """Micro-batches keep each original's parse for the next (`ReadCache`): a story that
     gains a member is claimed again without parsing its stored articles again, and holds

@@ -44,8 +44,9 @@ def test_schema_is_created_by_migrations_and_reopening_is_harmless(store_url: st
         "feeds",
         "entries",
         "seen_files",
+        "article_revisions",
     } <= tables
-    assert version == "0005"
+    assert version == "0006"
     store.close()
 
 
@@ -71,6 +72,25 @@ def test_same_article_twice_is_stored_once_and_decisions_update(store_url: str) 
     assert loaded["a1"].story == "s-1" and loaded["a1"].duplicate_of == "a0"
     assert loaded["a1"].provenance["published"].evidence == "28 Feb 2025"
     assert loaded["a1"] == a
+
+
+def test_a_revision_replaces_the_text_and_keeps_the_old_one_as_a_diff(store_url: str) -> None:
+    store = Store(store_url)
+    first = "The council approved the budget.\nThe vote was 7 to 2."
+    store.save_articles([article("a1", text=first)])
+    # the same text again is no revision
+    store.save_articles([article("a1", text=first, revised=True)])
+    assert store.count("article_revisions") == 0
+    second = "The council approved the budget.\nThe vote was 6 to 3, the clerk corrected."
+    store.save_articles([article("a1", text=second, title="Budget passes", revised=True)])
+    (stored,) = store.load_articles()
+    assert stored.text == second and stored.title == "Budget passes"
+    (revision,) = stored.revisions
+    assert "-The vote was 7 to 2." in revision.diff
+    assert "+The vote was 6 to 3, the clerk corrected." in revision.diff
+    assert " The council approved the budget." in revision.diff
+    assert store.count("articles") == 1
+    store.close()
 
 
 def test_stories_errors_and_runs_are_kept(store_url: str) -> None:

@@ -22,7 +22,7 @@ from loopback import LoopbackServer, Reply, Request
 
 from crosswire.sources import Fetcher
 from crosswire.sources.backoff import HARD_BASE, JITTER, SOFT_BASE
-from crosswire.sources.watch import Watcher
+from crosswire.sources.watch import Watcher, by_turns
 from crosswire.store import Store
 from crosswire.store.sources import SourceLog
 
@@ -79,9 +79,10 @@ def page(doc: dict[str, str]) -> bytes:
 def rss(server: LoopbackServer, docs: list[dict[str, str]]) -> bytes:
     items = []
     for n, doc in enumerate(docs):
-        lead = escape(doc["text"].split("\n")[0])
+        first = doc["text"].split("\n")[0]
+        lead = escape(first)
         items.append(
-            f"<item><title>{lead[:80]}</title><link>{server.url('/news/' + doc['doc_id'])}</link>"
+            f"<item><title>{escape(first[:80])}</title><link>{server.url('/news/' + doc['doc_id'])}</link>"
             f"<guid>{doc['doc_id']}</guid><pubDate>Tue, 0{1 + n % 8} Dec 2026 10:00:00 GMT"
             f"</pubDate><description>{escape('<p>' + lead + '</p>')}</description></item>"
         )
@@ -214,7 +215,7 @@ def test_a_feed_whose_etag_never_changes_still_brings_a_new_entry_into_its_story
     assert len(_story_of(store, event[:3])) == 1
 
 
-def test_an_entry_edited_in_place_is_read_again_and_stays_in_its_story(
+def test_an_entry_edited_in_place_is_a_revision_of_one_article_with_its_diff(
     server: LoopbackServer,
     store: Store,
     event: list[dict[str, str]],
@@ -225,8 +226,11 @@ def test_an_entry_edited_in_place_is_read_again_and_stays_in_its_story(
     clock = Clock()
     watch = watcher(store, clock)
     watch.poll()
+    (first,) = [a for a in store.load_articles() if a.url and a.url.endswith(event[1]["doc_id"])]
+    claims_before = {c.id for s in store.load_stories() for c in s.claims if c.article == first.id}
     edited = dict(event[1])
-    edited["text"] = edited["text"].replace("\n", " (Updated with her publicist's statement.)\n", 1)
+    note = "Her publicist later said she had left the clinic."
+    edited["text"] = edited["text"].replace("\n", f" {note}\n", 1)
     site.publish([*background, event[0], edited])
     site.etag_fixed = '"edited"'
     clock.now += 1000
@@ -234,9 +238,22 @@ def test_an_entry_edited_in_place_is_read_again_and_stays_in_its_story(
     stats = watch.poll()
     assert (stats.entries_new, stats.entries_revised) == (0, 1)
     assert site.page_requests() == before + 1
-    versions = [a for a in store.load_articles() if a.url and a.url.endswith(event[1]["doc_id"])]
-    assert len(versions) == 2 and len({a.story for a in versions}) == 1
-    assert len(_story_of(store, event[:2])) == 1
+    (now,) = [a for a in store.load_articles() if a.url and a.url.endswith(event[1]["doc_id"])]
+    # one article, its id and story kept, its text replaced, the old one kept as a diff
+    assert now.id == first.id and now.story == first.story
+    assert note in now.text and note not in first.text
+    (revision,) = now.revisions
+    assert f"+{now.text.splitlines()[0]}" in revision.diff
+    assert f"-{first.text.splitlines()[0]}" in revision.diff
+    # its claims are read from the new text: the sentence that changed is claimed anew
+    stories = {s.id: s for s in store.load_stories()}
+    claims_after = [c for c in stories[now.story or ""].claims if c.article == now.id]
+    assert all(c.text == now.text[c.start : c.end] for c in claims_after)
+    assert claims_after and claims_before
+    assert store.count("article_revisions") == 1
+    # the same text again changes nothing
+    clock.now += 1000
+    assert watch.poll().entries_revised == 0
 
 
 def test_a_feed_of_a_hundred_thousand_items_stops_at_the_size_cap_and_is_kept(
@@ -344,6 +361,17 @@ def test_add_fetches_a_page_and_a_feed_once(
     assert done.returncode == 0, done.stdout + done.stderr
     assert "4 new articles" in done.stdout
     refused = _crosswire("add", page_url, "--db", db, "--host-delay", "0")
+    # the same URL with a corrected text: a revision of its article, not a new one
+    fixed = dict(event[0])
+    fixed["text"] = fixed["text"].replace("\n", " The clinic declined to comment.\n", 1)
+    server.route(f"/news/{event[0]['doc_id']}", Reply.html(page(fixed)))
+    again = _crosswire("add", page_url, "--db", db, "--allow-private", "--host-delay", "0")
+    assert again.returncode == 0 and "0 new articles" in again.stdout, again.stdout
+    store = Store(db)
+    try:
+        assert store.count("articles") == 4 and store.count("article_revisions") == 1
+    finally:
+        store.close()
     # without --allow-private a loopback address is refused, and the user is told why
     assert refused.returncode == 1 and "loopback address" in refused.stdout
 
@@ -442,3 +470,16 @@ class _Lines:
             if line is not None:
                 self.seen.append(line)
         return "".join(self.seen)
+
+
+def test_hosts_take_turns_so_the_per_host_delay_overlaps() -> None:
+    urls = [f"https://{h}.example/{n}" for h in "aab" for n in range(2)]
+    turns = by_turns(urls, lambda u: u)
+    assert turns == [
+        "https://a.example/0",
+        "https://b.example/0",
+        "https://a.example/1",
+        "https://b.example/1",
+        "https://a.example/0",
+        "https://a.example/1",
+    ]

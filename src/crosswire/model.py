@@ -78,6 +78,9 @@ class RawDoc:
     # where the text came from when that is not the page itself ("feed text: the page
     # could not be fetched (HTTP 403)"); kept as the article's "text" provenance
     note: str | None = None
+    # the stored article this is a new version of (a feed entry or URL whose text
+    # changed): the article keeps that id, and the store keeps the text it replaces
+    revises: str | None = None
 
 
 @dataclass(slots=True)
@@ -90,6 +93,15 @@ class Provenance:
 
     def to_dict(self) -> dict[str, Any]:
         return {"source": self.source, "confidence": self.confidence, "evidence": self.evidence}
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRevision:
+    """An earlier text of an article, replaced at `at` (ISO 8601); `diff` is unified,
+    line by line, from that text to the one that replaced it."""
+
+    at: str
+    diff: str
 
 
 @dataclass(slots=True)
@@ -112,6 +124,10 @@ class Article:
     duplicate_of: str | None = None
     similarity: float | None = None
     story: str | None = None
+    # this text replaces the stored text of the same article (a revision); the store
+    # keeps the old one and fills `revisions`, oldest first
+    revised: bool = False
+    revisions: list[ArticleRevision] = field(default_factory=list)
 
 
 @dataclass(slots=True)

@@ -442,12 +442,20 @@ def _analyze_in_batches(
     sites = _Tries(store, SITE_STATE, SiteLines.from_dict, SiteLines).start()
     learn_sites(docs, sites)
     store.save_state(SITE_STATE, sites.to_dict())
-    batches = (docs[i : i + batch_size] for i in range(0, len(docs), batch_size))
+    batches = [docs[i : i + batch_size] for i in range(0, len(docs), batch_size)] or [[]]
     stories: dict[str, Story] = {}
     articles: dict[str, Article] = {}
     new_in_store = 0
     inputs = [str(p) for p in paths]
-    for done, new in process_batches(batches, store, inputs, progress, timings, since):
+    reads = ReadCache()
+    unread, errors = errors, []
+    for n, batch in enumerate(batches):
+        # the inputs that could not be read are stored with the last run (each batch's
+        # own errors with its own): `crosswire report` lists the most recent run's
+        last = n == len(batches) - 1
+        done, new = commit_batch(
+            batch, store, inputs, progress, timings, since, unread if last else (), reads
+        )
         errors.extend(done.errors)
         new_in_store += new
         for old in done.replaced:

@@ -3,8 +3,8 @@
 A story that gains a member is claimed again whole (entities and claimants are resolved
 across its articles), so in a stream every stored original of a growing story would be
 parsed again with each micro-batch that touches it. An article's read (its sentences,
-drafts and mentions) is a pure function of its text, which its id hashes, and of the
-time its expressions are resolved against, so a caller that runs batch after batch
+drafts and mentions) is a pure function of its text and of the time its expressions
+are resolved against, so a caller that runs batch after batch
 (`pipeline.process_batches`, the watcher) keeps one `ReadCache` and passes it to each
 batch. It is bounded, least recently used first out, and hands out copies: the claims
 built from a read share its quantities, and a later stage may change those.
@@ -18,10 +18,17 @@ from collections import OrderedDict
 from copy import deepcopy
 from typing import Any
 
+import xxhash
+
 # about the originals of a busy stream's active window (~2,000 on the stream bench)
 DEFAULT_SIZE = 4096
 
-Key = tuple[str, str | None]  # article id, publication time
+# article id, publication time, a hash of the text: a revision keeps its article's id
+Key = tuple[str, str | None, int]
+
+
+def key_of(article_id: str, published: str | None, text: str) -> Key:
+    return (article_id, published, xxhash.xxh3_64_intdigest(text.encode("utf-8")))
 
 
 class ReadCache:

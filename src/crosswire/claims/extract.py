@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING
 
 from crosswire.claims.attribution import Attribution, find_attributions
 from crosswire.claims.attribution import Span as TextSpan
-from crosswire.claims.cache import ReadCache
+from crosswire.claims.cache import ReadCache, key_of
 from crosswire.claims.entities import (
     ENTITY_LABELS,
     EntityLookup,
@@ -260,7 +260,9 @@ def _extract(
     nlp = load_nlp()
     unread: list[Article] = []
     for article in originals:
-        cached = None if cache is None else cache.get((article.id, article.published))
+        cached = None
+        if cache is not None and isinstance(article.text, str):
+            cached = cache.get(key_of(article.id, article.published, article.text))
         if cached is None:
             unread.append(article)
         else:
@@ -271,7 +273,7 @@ def _extract(
     if cache is not None:
         for article in unread:
             if article.id in reads:
-                cache.put((article.id, article.published), reads[article.id])
+                cache.put(key_of(article.id, article.published, article.text), reads[article.id])
 
     novel: list[tuple[Article, int, str]] = []
     for copy in members:

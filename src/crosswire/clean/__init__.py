@@ -253,7 +253,10 @@ def _build_article(page: _Page, repeated: RepeatedLines) -> tuple[Article, list[
     article = Article(
         # with no outlet known, the site key (folder) keeps two sites' identical copies
         # apart; the same file read twice still gets one id
-        id=article_id(fields.get("outlet") or page.site, fields.get("url"), body),
+        # a revision keeps the id of the article it revises: its story, copies and
+        # claims stay attached to one article whose text changed
+        id=page.doc.revises
+        or article_id(fields.get("outlet") or page.site, fields.get("url"), body),
         input=_input_name(page.doc),
         text=body,
         url=fields.get("url"),
@@ -266,6 +269,7 @@ def _build_article(page: _Page, repeated: RepeatedLines) -> tuple[Article, list[
         language=fields.get("language") or "und",
         removed=removed,
         provenance=fields.provenance,
+        revised=page.doc.revises is not None,
     )
     return article, fields.warnings
 

@@ -108,6 +108,7 @@ def article_to_dict(article: Article) -> dict[str, Any]:
         "duplicate_of": article.duplicate_of,
         "similarity": article.similarity,
         "story": article.story,
+        **({"revisions": [to_plain(r) for r in article.revisions]} if article.revisions else {}),
     }
 
 

@@ -354,6 +354,10 @@ def _article_details(article: ArticleView) -> str:
     lines = [f'<a id="{article.anchor}"></a>\n\n### {title}', ""]
     lines.extend(f"- {name}: {escape(value)}" for name, value in facts if value)
     lines.extend(_provenance_lines(article))
+    for revision in data.get("revisions", []):
+        # the diff is article text: escaped line by line like every other text here
+        changes = [f"- {escape(line)}" for line in str(revision["diff"]).splitlines()]
+        lines.extend(["", f"Revised at {escape(revision['at'])}; the diff:", "", *changes])
     lines.extend(_removed_lines(data.get("removed", [])))
     return "\n".join(lines)
 

@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 import xxhash
@@ -77,6 +78,34 @@ class _Found:
 
     doc: RawDoc | None  # None: an entry read but giving no text, kept so it is not refetched
     entry: SeenEntry | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Pending:
+    """A new or changed entry whose page is still to fetch."""
+
+    feed: FeedState
+    entry: Entry
+    seen: SeenEntry
+    revises: str | None = None  # the article an earlier text of the entry gave
+
+
+T = TypeVar("T")
+
+
+def by_turns(items: Sequence[T], url_of: Callable[[T], str]) -> list[T]:
+    """ITEMS reordered so that hosts take turns (each host's own order kept): one thread
+    then waits a host's delay once per round of hosts, not once per request."""
+    queues: dict[str | None, list[T]] = {}
+    for item in items:
+        queues.setdefault(_host(url_of(item)), []).append(item)
+    rounds = [q[::-1] for q in queues.values()]
+    ordered: list[T] = []
+    while rounds:
+        for q in rounds:
+            ordered.append(q.pop())
+        rounds = [q for q in rounds if q]
+    return ordered
 
 
 def entry_hash(entry: Entry) -> str:
@@ -136,23 +165,39 @@ class Watcher:
         what they brought as one micro-batch and commit it with the feeds' state."""
         stop = stop or threading.Event()
         stats = PassStats()
-        found: list[_Found] = []
         states: list[FeedState] = []
+        pending: list[_Pending] = []
         now = self.clock()
         due = [f for f in self.log.feeds() if f.next_fetch <= now]
         stats.feeds_due = len(due)
-        for feed in due:
+        for feed in by_turns(due, lambda f: f.url):
             if stop.is_set():
                 stats.stopped = True
                 break
-            found.extend(self._poll_feed(feed, stats, stop))
+            pending.extend(self._poll_feed(feed, stats))
             states.append(feed)
             self.on_progress(stats)
+        found = self._fetch_pages(pending, stats, stop)
         if self.folder is not None and not stop.is_set():
             found.extend(self._poll_folder(stats))
         self._commit(found, states, stats)
         self.on_progress(stats)
         return stats
+
+    def _fetch_pages(
+        self, pending: list[_Pending], stats: PassStats, stop: threading.Event
+    ) -> list[_Found]:
+        """The pages of PENDING entries, one host after another in turn: the per-host
+        delay then runs while other hosts are asked, instead of once per page."""
+        found: list[_Found] = []
+        for item in by_turns(pending, lambda p: p.entry.url or p.feed.url):
+            if stop.is_set():
+                stats.stopped = True
+                break
+            doc = self._entry_doc(item.feed, item.entry, stats, item.revises)
+            found.append(_Found(doc, item.seen))
+            self.on_progress(stats)
+        return found
 
     def add_urls(self, urls: Sequence[str], outlet: str | None = None) -> PassStats:
         """Fetch URLS once: a page is an article, a feed gives its entries' pages."""
@@ -167,16 +212,23 @@ class Watcher:
                 continue
             if result.content_type in FEED_TYPES and result.content_type != "text/html":
                 feed = FeedState(url=url, outlet=outlet)
-                found.extend(self._entries(feed, result, stats, threading.Event()))
+                try:
+                    pending = self._entries(feed, result, stats)
+                except FeedError as exc:
+                    stats.errors.append(InputError(url, str(exc)))
+                    continue
+                found.extend(self._fetch_pages(pending, stats, threading.Event()))
                 continue
             stats.pages_fetched += 1
-            found.append(_Found(self._page_doc(result, outlet)))
+            # the same URL fetched again: a new text there is a revision of its article
+            at = self.store.articles_at([result.final_url])
+            found.append(_Found(self._page_doc(result, outlet, None, at.get(result.final_url))))
         self._commit(found, [], stats)
         return stats
 
     # ------------------------------------------------------------ feeds
 
-    def _poll_feed(self, feed: FeedState, stats: PassStats, stop: threading.Event) -> list[_Found]:
+    def _poll_feed(self, feed: FeedState, stats: PassStats) -> list[_Pending]:
         now = self.clock()
         feed.last_fetch = _iso(now)
         result = self.fetcher.fetch(
@@ -197,7 +249,7 @@ class Watcher:
             self._succeeded(feed, result)
             return []
         try:
-            found = self._entries(feed, result, stats, stop)
+            found = self._entries(feed, result, stats)
         except FeedError as exc:
             self._failed(feed, "unparseable", str(exc), None)
             stats.errors.append(InputError(f"feed {feed.url}", str(exc)))
@@ -205,9 +257,8 @@ class Watcher:
         self._succeeded(feed, result)
         return found
 
-    def _entries(
-        self, feed: FeedState, result: FetchResult, stats: PassStats, stop: threading.Event
-    ) -> list[_Found]:
+    def _entries(self, feed: FeedState, result: FetchResult, stats: PassStats) -> list[_Pending]:
+        """The entries of a fetched feed that are new or whose text changed."""
         assert result.body is not None
         parsed = parse_feed(result.body, result.final_url, result.content_type)
         feed.title = parsed.title or feed.title
@@ -215,11 +266,8 @@ class Watcher:
             stats.errors.append(InputError(f"feed {feed.url}", problem))
         stored = self.log.entries(feed.url, [e.key for e in parsed.entries])
         now = _iso(self.clock())
-        found: list[_Found] = []
+        pending: list[_Pending] = []
         for entry in parsed.entries:
-            if stop.is_set():
-                stats.stopped = True
-                break
             digest = entry_hash(entry)
             before = stored.get(entry.key)
             if before is not None and before.content_hash == digest:
@@ -228,28 +276,21 @@ class Watcher:
                 stats.entries_new += 1
             else:
                 stats.entries_revised += 1
-            doc = self._entry_doc(feed, entry, stats)
-            seen = SeenEntry(
-                feed.url,
-                entry.key,
-                entry.url,
-                digest,
-                None,
-                before.first_seen if before else now,
-                now,
-            )
-            found.append(_Found(doc, seen))
-        return found
+            first = before.first_seen if before else now
+            seen = SeenEntry(feed.url, entry.key, entry.url, digest, None, first, now)
+            pending.append(_Pending(feed, entry, seen, before.article if before else None))
+        return pending
 
-    def _entry_doc(self, feed: FeedState, entry: Entry, stats: PassStats) -> RawDoc | None:
+    def _entry_doc(
+        self, feed: FeedState, entry: Entry, stats: PassStats, revises: str | None = None
+    ) -> RawDoc | None:
         name = entry.url or f"{feed.url}#{entry.key}"
         note = None
         if entry.url:
             page = self.fetcher.fetch(entry.url, kind="page")
             if page.ok and page.body is not None:
                 stats.pages_fetched += 1
-                doc = self._page_doc(page, feed.outlet, entry)
-                return doc
+                return self._page_doc(page, feed.outlet, entry, revises)
             note = f"feed text: the page could not be fetched ({_failure(page)})"
         else:
             note = "feed text: the entry links to no page"
@@ -267,10 +308,15 @@ class Watcher:
             record_id=entry.key,
             group=_host(entry.url or feed.url),
             note=note,
+            revises=revises,
         )
 
     def _page_doc(
-        self, page: FetchResult, outlet: str | None, entry: Entry | None = None
+        self,
+        page: FetchResult,
+        outlet: str | None,
+        entry: Entry | None = None,
+        revises: str | None = None,
     ) -> RawDoc:
         assert page.body is not None
         html, _ = decode_page(page.body, page.charset)
@@ -284,6 +330,7 @@ class Watcher:
             title=entry.title if entry else None,
             record_id=entry.key if entry else None,
             group=_host(page.final_url),
+            revises=revises,
         )
 
     def _succeeded(self, feed: FeedState, result: FetchResult) -> None:
@@ -348,6 +395,7 @@ class Watcher:
             )
             stats.articles += len(done.articles)
             stats.new_articles += new
+            stats.errors = list(done.errors)  # the fetch errors, then the analysis's
             by_input = {a.input: a.id for a in done.articles}
             brought: dict[str, int] = {}
             entries: list[SeenEntry] = []

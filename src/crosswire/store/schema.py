@@ -206,3 +206,16 @@ seen_files = Table(
     Column("mtime_ns", BigInteger, nullable=False),
     Column("seen_at", String(40), nullable=False),
 )
+
+# The texts an article had before a revision replaced them (a feed entry or page edited
+# in place keeps its article id), with the unified diff to the text that followed.
+article_revisions = Table(
+    "article_revisions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("article", String(40), nullable=False, index=True),
+    Column("at", String(40), nullable=False),
+    Column("previous_text", Text, nullable=False),
+    Column("previous_published", String(40)),
+    Column("diff", Text, nullable=False),
+)

@@ -7,6 +7,7 @@ while `first_seen` keeps the time it first arrived.
 
 from __future__ import annotations
 
+import difflib
 import os
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -35,6 +36,7 @@ from sqlalchemy.engine import make_url
 from crosswire.dedup import content_hash
 from crosswire.model import (
     Article,
+    ArticleRevision,
     Claim,
     Entity,
     Facet,
@@ -47,6 +49,7 @@ from crosswire.model import (
     to_plain,
 )
 from crosswire.store.schema import (
+    article_revisions,
     articles,
     claims,
     entities,
@@ -231,6 +234,20 @@ class Store:
         with self.engine.connect() as conn:
             return sorted(s for s in conn.execute(query).scalars() if s is not None)
 
+    def articles_at(self, urls: Sequence[str]) -> dict[str, str]:
+        """The stored article at each of URLS (the latest seen when several were), by URL:
+        a page fetched again at its URL is a new version of that article."""
+        found: dict[str, str] = {}
+        with self.engine.connect() as conn:
+            for chunk in _chunks(list(urls), 500):
+                query = (
+                    select(articles.c.url, articles.c.id)
+                    .where(articles.c.url.in_(chunk))
+                    .order_by(articles.c.first_seen)
+                )
+                found.update((row.url, row.id) for row in conn.execute(query))
+        return found
+
     def resolve_story(self, story_id: str) -> str | None:
         """The id a story is known by now (following merges), None if never stored."""
         with self.engine.connect() as conn:
@@ -250,6 +267,7 @@ class Store:
         if not items:
             return 0
         now = _now()
+        self._save_revisions(conn, [a for a in items if a.revised], now)
         rows = [_article_row(a, now, run_id) for a in items]
         mutable = ("duplicate_of", "similarity", "story", "input")
         before = conn.execute(select(func.count()).select_from(articles)).scalar_one()
@@ -263,6 +281,57 @@ class Store:
             conn.execute(stmt, chunk)
         after = conn.execute(select(func.count()).select_from(articles)).scalar_one()
         return int(after - before)
+
+    def _save_revisions(self, conn: Connection, items: Sequence[Article], now: str) -> None:
+        """A revised article's stored text, kept with its diff to the new one, before the
+        new text (and what the page now says about it) takes its row. A revision whose
+        text is what is stored already changes nothing."""
+        if not items:
+            return
+        by_id = {a.id: a for a in items}
+        stored = conn.execute(
+            select(articles.c.id, articles.c.text, articles.c.published).where(
+                articles.c.id.in_(list(by_id))
+            )
+        ).all()
+        changed = [(row, by_id[row.id]) for row in stored if row.text != by_id[row.id].text]
+        if not changed:
+            return
+        conn.execute(
+            insert(article_revisions),
+            [
+                {
+                    "article": new.id,
+                    "at": now,
+                    "previous_text": row.text,
+                    "previous_published": row.published,
+                    "diff": text_diff(row.text, new.text),
+                }
+                for row, new in changed
+            ],
+        )
+        for _, new in changed:
+            values = _article_row(new, now, None)
+            conn.execute(
+                update(articles)
+                .where(articles.c.id == new.id)
+                .values({name: values[name] for name in _CONTENT})
+            )
+        kept = self._revisions(conn, [new.id for _, new in changed])
+        for _, new in changed:
+            new.revisions = kept.get(new.id, [])
+
+    def _revisions(self, conn: Connection, ids: Sequence[str]) -> dict[str, list[ArticleRevision]]:
+        found: dict[str, list[ArticleRevision]] = {}
+        for chunk in _chunks(list(ids), 500):
+            rows = conn.execute(
+                select(article_revisions)
+                .where(article_revisions.c.article.in_(chunk))
+                .order_by(article_revisions.c.id)
+            )
+            for row in rows:
+                found.setdefault(row.article, []).append(ArticleRevision(row.at, row.diff))
+        return found
 
     def _save_stories(
         self, conn: Connection, items: Sequence[Story], replaced: Mapping[str, str]
@@ -372,6 +441,7 @@ class Store:
             "quantities": quantities,
             "facets": facets,
             "story_aliases": story_aliases,
+            "article_revisions": article_revisions,
         }[table]
         with self.engine.connect() as conn:
             return int(conn.execute(select(func.count()).select_from(t)).scalar_one())
@@ -394,7 +464,12 @@ class Store:
         if ids is not None:
             query = query.where(articles.c.id.in_(list(ids)))
         with self.engine.connect() as conn:
-            return [_row_article(row._mapping) for row in conn.execute(query)]
+            loaded = [_row_article(row._mapping) for row in conn.execute(query)]
+            if conn.execute(select(func.count()).select_from(article_revisions)).scalar_one():
+                revisions = self._revisions(conn, [a.id for a in loaded])
+                for article in loaded:
+                    article.revisions = revisions.get(article.id, [])
+        return loaded
 
     def _order(self, *columns: ColumnElement[Any]) -> list[ColumnElement[Any]]:
         """ORDER BY terms that give SQLite's order on every backend: NULL first, text by
@@ -444,6 +519,21 @@ def _make_engine(url: str) -> Engine:
         conn.exec_driver_sql(f"BEGIN {mode}")
 
     return engine
+
+
+# what a revision replaces in an article's row (the text and what was read with it)
+_CONTENT = (
+    *("url", "outlet", "original_source", "title", "byline", "published", "published_ts"),
+    *("dateline", "language", "text", "content_hash", "removed", "provenance"),
+)
+
+
+def text_diff(old: str, new: str) -> str:
+    """Unified diff, line by line, from OLD to NEW (what a reader of the revision sees)."""
+    lines = difflib.unified_diff(
+        old.splitlines(), new.splitlines(), "before", "after", lineterm="", n=1
+    )
+    return "\n".join(lines)
 
 
 def _chunks(rows: Sequence[T], size: int) -> Iterable[list[T]]:
