@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 import random
 from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+from shared_data import require
 
 from crosswire.clean import SiteLimits, SiteLines, clean_documents, learn_sites
 from crosswire.clean.boilerplate import MAX_BOILERPLATE_CHARS, MIN_ARTICLES
@@ -23,14 +23,6 @@ CORPUS = REPO / "examples" / "corpus"
 PACIFIC = CORPUS / "feeds" / "pacific-digest.jsonl"
 NORTHGATE = CORPUS / "northgate-post"
 PROMO = "Stay informed: follow Pacific Digest on your favourite news app for the latest updates."
-
-
-def _need(path: Path) -> None:
-    if not path.exists():
-        message = f"{path} not found"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
 
 
 def _texts(articles: Sequence[Article]) -> dict[str, tuple[str, str]]:
@@ -62,7 +54,7 @@ def _in_batches(
 
 @pytest.fixture(scope="module")
 def corpus() -> list[RawDoc]:
-    _need(CORPUS)
+    require(CORPUS)
     docs, _ = read_inputs([CORPUS])
     return docs
 
@@ -75,7 +67,7 @@ def bench_docs(tmp_path_factory: pytest.TempPathFactory) -> list[RawDoc]:
     assert spec is not None and spec.loader is not None
     bench = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(bench)
-    _need(bench.DATA)
+    require(bench.DATA)
     folder = tmp_path_factory.mktemp("bench") / "corpus"
     folder.mkdir()
     bench.generate(folder, 800, seed=13)
@@ -169,7 +161,7 @@ def test_cleaning_the_same_batch_again_changes_nothing(corpus: list[RawDoc]) -> 
 
 def _pacific() -> dict[str, RawDoc]:
     """Pacific Digest's records by id: each ends with the outlet's promo paragraph."""
-    _need(PACIFIC)
+    require(PACIFIC)
     docs, _ = read_inputs([PACIFIC])
     assert all(PROMO in (doc.text or "") for doc in docs)
     return {doc.input.rsplit("#", 1)[1]: doc for doc in docs}
@@ -207,7 +199,7 @@ def test_a_line_becomes_furniture_on_its_third_article_across_batches() -> None:
 
 def _northgate(name: str) -> str:
     path = NORTHGATE / name
-    _need(path)
+    require(path)
     return path.read_text(encoding="utf-8")
 
 

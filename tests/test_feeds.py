@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 from html import escape
 from pathlib import Path
 
 import pytest
+from shared_data import require
 
 from crosswire.sources.feeds import (
     MAX_ENTRIES,
@@ -22,10 +22,7 @@ TRUTH = Path(__file__).resolve().parents[2] / "shared" / "data" / "extraction" /
 @pytest.fixture(scope="module")
 def articles() -> list[tuple[str, str]]:
     """(url, body) of real articles from the extraction benchmark."""
-    if not TRUTH.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{TRUTH} not found")
-        pytest.skip(f"{TRUTH} not found")
+    require(TRUTH)
     truth = json.loads(TRUTH.read_text(encoding="utf-8"))
     return [(v["url"], v["articleBody"]) for _, v in sorted(truth.items())][:12]
 

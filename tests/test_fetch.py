@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gzip
 import math
-import os
 import random
 import socket
 import threading
@@ -23,6 +22,7 @@ from typing import Any, get_args
 
 import pytest
 from loopback import LoopbackServer, Reply, Request
+from shared_data import require
 
 from crosswire import __version__
 from crosswire.sources import (
@@ -46,18 +46,10 @@ HTML = Path(__file__).resolve().parents[2] / "shared" / "data" / "extraction" / 
 MB = 1_000_000
 
 
-def _need(path: Path) -> None:
-    if not path.exists():
-        message = f"{path} not found"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
-
-
 @pytest.fixture(scope="module")
 def pages_gz() -> list[bytes]:
     """Two real article pages, as stored (gzip)."""
-    _need(HTML)
+    require(HTML)
     files = sorted(HTML.glob("*.html.gz"))[:2]
     assert len(files) == 2, f"expected article pages in {HTML}"
     return [f.read_bytes() for f in files]

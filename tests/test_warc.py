@@ -25,6 +25,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from shared_data import require
 from warcio.recordbuilder import RecordBuilder
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
@@ -52,11 +53,7 @@ class Page:
 
 
 def _need_pages() -> None:
-    if not (DATA / "ground-truth.json").is_file():
-        message = f"article-extraction benchmark not found at {DATA}"
-        if os.environ.get("CI"):
-            pytest.fail(f"{message}; it is part of ../shared/data under CI")
-        pytest.skip(message)
+    require(DATA / "ground-truth.json", "the article-extraction benchmark")
 
 
 @pytest.fixture(scope="module")

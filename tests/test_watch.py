@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 from loopback import LoopbackServer, Reply, Request
+from shared_data import require
 
 from crosswire.sources import Fetcher
 from crosswire.sources.backoff import HARD_BASE, JITTER, SOFT_BASE
@@ -31,10 +32,7 @@ DOCS = ECB / "ecbplus_docs.jsonl"
 
 
 def _need() -> None:
-    if not DOCS.exists():
-        if os.environ.get("CI"):
-            pytest.fail(f"{DOCS} not found")
-        pytest.skip(f"{DOCS} not found")
+    require(DOCS)
 
 
 @pytest.fixture(scope="module")

@@ -27,7 +27,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Callable
-from typing import Literal
+from typing import Literal, get_args
 
 from crosswire.sources.fetch import ErrorKind
 
@@ -61,22 +61,8 @@ SOFT_KINDS: frozenset[str] = frozenset(
 )
 # everything else is hard, including kinds a later version adds: erring towards fewer
 # requests is the polite default
-HARD_KINDS: frozenset[str] = frozenset(
-    {
-        "http_404",
-        "http_410",
-        "http_other",
-        "too_large",
-        "decompression_bomb",
-        "bad_encoding",
-        "redirect_loop",
-        "too_many_redirects",
-        "private_address",
-        "bad_content_type",
-        "robots_disallowed",
-        "invalid_url",
-        "unparseable",
-    }
+HARD_KINDS: frozenset[str] = (
+    frozenset(kind for part in get_args(FailureKind) for kind in get_args(part)) - SOFT_KINDS
 )
 
 Random = Callable[[], float]  # uniform in [0, 1), as random.random
