@@ -334,6 +334,11 @@ def test_a_watched_folder_is_read_once_per_version_of_a_file(
     os.utime(second, (time.time() - 10, time.time() - 10))
     assert watch.poll().files == 1
     assert store.count("articles") == 2
+    # a link to nothing is reported once, not with every pass (nor a run each time)
+    (folder / "gone.html").symlink_to(tmp_path / "nowhere.html")
+    assert [e.input for e in watch.poll().errors] == [str(folder / "gone.html")]
+    runs = store.count("runs")
+    assert watch.poll().errors == [] and store.count("runs") == runs
 
 
 CROSSWIRE = str(Path(sys.executable).with_name("crosswire"))

@@ -141,6 +141,7 @@ class Watcher:
         # parses of the originals of recently touched stories, kept from pass to pass
         self.reads = ReadCache()
         self._pending_files: dict[str, tuple[int, int]] = {}
+        self._told: set[tuple[str, str]] = set()
 
     # ------------------------------------------------------------ passes
 
@@ -354,7 +355,10 @@ class Watcher:
     def _poll_folder(self, stats: PassStats) -> list[_Found]:
         assert self.folder is not None
         files, errors = discover([self.folder])
-        stats.errors.extend(errors)
+        # a folder problem (a file that cannot be listed) is told once, not every pass
+        fresh_errors = [e for e in errors if (e.input, e.error) not in self._told]
+        self._told.update((e.input, e.error) for e in fresh_errors)
+        stats.errors.extend(fresh_errors)
         now = time.time()  # file times are the machine's, whatever clock schedules feeds
         stat: dict[str, tuple[int, int]] = {}
         for src in files:
