@@ -56,9 +56,7 @@ JITTER = 0.15
 # no delay returned by this module is longer
 MAX_DELAY = RETRY_AFTER_CAP * (1 + JITTER)
 
-SOFT_KINDS: frozenset[str] = frozenset(
-    {"timeout", "connection", "http_429", "http_5xx", "deferred"}
-)
+SOFT_KINDS: frozenset[str] = frozenset({"timeout", "connection", "http_429", "http_5xx"})
 # everything else is hard, including kinds a later version adds: erring towards fewer
 # requests is the polite default
 HARD_KINDS: frozenset[str] = (

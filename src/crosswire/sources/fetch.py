@@ -16,11 +16,11 @@ Decisions and the lessons behind them:
   `not_modified`, and validators are sent but never trusted to skip a changed body.
 - Politeness per host, inside the Fetcher: one request at a time and at least
   `min_host_delay` between the end of one request and the start of the next, shared by
-  every thread. A 429 or 5xx with Retry-After pauses the whole host, as FreshRSS does
-  since 1.27 (twenty section feeds of one site share one rate limit); the pause is
-  capped at `HOST_COOLDOWN_CAP` because FreshRSS users needed an extension to escape
-  long host-wide lockouts. The request's own delay is still the caller's, through
-  `retry_after` and `backoff.failure_delay`.
+  every thread. A 429 or 5xx with Retry-After is honoured for the URL that got it
+  (`retry_after`, which the caller turns into that feed's next fetch through
+  `backoff.failure_delay`), not for the whole host: one section feed's rate limit, or
+  one broken feed's 503, must not stall every other feed of a site (FreshRSS users
+  needed an extension to escape host-wide lockouts).
 - robots.txt (RFC 9309) is honoured for article pages, fetched once per origin and kept
   `ROBOTS_TTL`; feeds are published to be polled, so they are not checked. A robots.txt
   that is missing (4xx) allows everything; one that times out or fails with 5xx is read
@@ -86,7 +86,6 @@ ErrorKind = Literal[
     "robots_disallowed",
     "invalid_url",
     # not sent: the host asked (Retry-After) every client to wait, and the wait is not over
-    "deferred",
 ]
 
 # a placeholder: a deployment should name a page or address where a site owner can
@@ -125,8 +124,6 @@ ROBOTS_FAILURE_TTL = 3600.0
 ROBOTS_MAX_BYTES = 500 * 1024
 # origins remembered; the oldest is forgotten first
 ROBOTS_CACHE_MAX = 10_000
-# a host-wide pause longer than this would stall every feed of a site for one reply
-HOST_COOLDOWN_CAP = 3600.0
 # text compresses 3-15x with gzip; zlib's ceiling is about 1032x. An overflow inflating
 # faster than this is reported as a bomb, slower as an honest body that is too large
 BOMB_RATIO = 50
@@ -226,11 +223,10 @@ class _Redirect:
 class _Host:
     lock: threading.Lock = field(default_factory=threading.Lock)
     last_end: float | None = None
-    not_before: float = float("-inf")  # Retry-After pause
 
 
 class _Hosts:
-    """Per-host turns: one request at a time, `delay` apart, paused on Retry-After."""
+    """Per-host turns: one request at a time, `delay` apart."""
 
     def __init__(
         self, delay: float, clock: Callable[[], float], sleep: Callable[[float], None]
@@ -242,23 +238,17 @@ class _Hosts:
         self._hosts: dict[str, _Host] = {}
 
     @contextmanager
-    def turn(self, host: str) -> Iterator[_Host]:
+    def turn(self, host: str) -> Iterator[None]:
         with self._lock:
             record = self._hosts.setdefault(host, _Host())
         with record.lock:
             now = self._clock()
-            if record.not_before > now:
-                wait = record.not_before - now
-                raise _Failure("deferred", f"{host} asked clients to wait {wait:.0f} s more", wait)
             if record.last_end is not None and (wait := record.last_end + self._delay - now) > 0:
                 self._sleep(wait)
             try:
-                yield record
+                yield
             finally:
                 record.last_end = self._clock()
-
-    def pause(self, record: _Host, seconds: float) -> None:
-        record.not_before = max(record.not_before, self._clock() + min(seconds, HOST_COOLDOWN_CAP))
 
 
 class _Inflater:
@@ -523,14 +513,14 @@ class Fetcher:
         """One request in the host's turn, within `budget` seconds from when the turn
         starts (waiting for the turn is politeness, not the server's slowness); the
         outcome and the seconds it took."""
-        with self._hosts.turn(host) as record:
+        with self._hosts.turn(host):
             started = time.monotonic()
             self._backend.deadlines.set(started + budget)
             try:
                 with self._client.stream(
                     "GET", url, headers=headers, timeout=httpx.Timeout(budget)
                 ) as response:
-                    outcome = self._answer(response, record, kind, previous_hash, max_bytes)
+                    outcome = self._answer(response, kind, previous_hash, max_bytes)
                     return outcome, time.monotonic() - started
             finally:
                 self._backend.deadlines.set(None)
@@ -538,7 +528,6 @@ class Fetcher:
     def _answer(
         self,
         response: httpx.Response,
-        record: _Host,
         kind: Literal["page", "feed", "robots"],
         previous_hash: str | None,
         max_bytes: int,
@@ -568,8 +557,6 @@ class Fetcher:
                 retry_after = parse_retry_after(
                     response.headers.get("retry-after"), self._wall_clock()
                 )
-                if retry_after:
-                    self._hosts.pause(record, retry_after)
             error: ErrorKind = (
                 "http_404"
                 if status == 404
