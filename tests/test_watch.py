@@ -74,11 +74,12 @@ def page(doc: dict[str, str]) -> bytes:
     ).encode()
 
 
-def rss(server: LoopbackServer, docs: list[dict[str, str]]) -> bytes:
+def rss(server: LoopbackServer, docs: list[dict[str, str]], full: bool = False) -> bytes:
+    """The site's feed: each entry's lead, or with FULL its whole text, as many feeds do."""
     items = []
     for n, doc in enumerate(docs):
         first = doc["text"].split("\n")[0]
-        lead = escape(first)
+        lead = escape(doc["text"] if full else first)
         items.append(
             f"<item><title>{escape(first[:80])}</title><link>{server.url('/news/' + doc['doc_id'])}</link>"
             f"<guid>{doc['doc_id']}</guid><pubDate>Tue, 0{1 + n % 8} Dec 2026 10:00:00 GMT"
@@ -93,9 +94,12 @@ def rss(server: LoopbackServer, docs: list[dict[str, str]]) -> bytes:
 class Site:
     """A news site on loopback: its feed (with ETag) and its article pages."""
 
-    def __init__(self, server: LoopbackServer, docs: list[dict[str, str]]) -> None:
+    def __init__(
+        self, server: LoopbackServer, docs: list[dict[str, str]], full: bool = False
+    ) -> None:
         self.server = server
         self.docs = list(docs)
+        self.full = full
         self.etag_fixed: str | None = None  # a feed whose ETag never changes
         self.feed_status = 200
         server.route("/feed.xml", self._feed)
@@ -110,7 +114,7 @@ class Site:
     def _feed(self, request: Request) -> Reply:
         if self.feed_status != 200:
             return Reply.error(self.feed_status)
-        body = rss(self.server, self.docs)
+        body = rss(self.server, self.docs, self.full)
         etag = self.etag_fixed or f'"{len(self.docs)}"'
         if request.header("if-none-match") == etag and not self.etag_fixed:
             return Reply(status=304, body=b"", content_type=None, headers={"ETag": etag})
@@ -252,6 +256,39 @@ def test_an_entry_edited_in_place_is_a_revision_of_one_article_with_its_diff(
     # the same text again changes nothing
     clock.now += 1000
     assert watch.poll().entries_revised == 0
+
+
+def test_a_figure_corrected_in_place_shows_in_its_facet_with_both_values_and_times(
+    server: LoopbackServer,
+    store: Store,
+    event: list[dict[str, str]],
+    background: list[dict[str, str]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    quoted = event[1]  # "People forget I 've done , like , 20 movies ."
+    assert "20 movies" in quoted["text"]
+    site = Site(server, [*background, event[0], quoted], full=True)
+    SourceLog(store).add_feeds({site.feed_url: None})
+    clock = Clock()
+    watch = watcher(store, clock)
+    watch.poll()
+    corrected = dict(quoted, text=quoted["text"].replace("20 movies", "25 movies"))
+    site.publish([*background, event[0], corrected])
+    site.etag_fixed = '"corrected"'
+    clock.now += 1000
+    # the run's time, which a revision is stamped with, is a day after the first pass
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(time.time()) + 86_400))
+    assert watch.poll().entries_revised == 1
+    (article,) = [a for a in store.load_articles() if a.url and a.url.endswith(quoted["doc_id"])]
+    story = store.load_stories([article.story or ""])[0]
+    revisions = [r for f in story.facets for r in f.revisions]
+    (revision,) = revisions
+    assert (revision.old_value, revision.new_value) == ("20", "25")
+    assert revision.old_published and revision.new_published
+    assert revision.old_published < revision.new_published
+    claims = [c for c in story.claims if c.article == article.id]
+    assert any("25 movies" in c.text for c in claims)
+    assert not any("20 movies" in c.text for c in claims)
 
 
 def test_a_feed_of_a_hundred_thousand_items_stops_at_the_size_cap_and_is_kept(

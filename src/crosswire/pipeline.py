@@ -19,7 +19,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from crosswire.claims import ClaimsError, ReadCache, extract_claims
 from crosswire.clean import SiteLines, clean_documents, learn_sites
-from crosswire.compare import compare_stories, compare_story
+from crosswire.compare import Earlier, compare_stories, compare_story, revised_figures
 from crosswire.dedup import DedupIndex
 from crosswire.ingest import DEFAULT_MAX_BYTES, discover, read_files
 from crosswire.model import Article, InputError, RawDoc, Story
@@ -191,6 +191,9 @@ def process_articles(
 
     t = time.perf_counter()
     progress.stage("claims", len(articles))
+    # what the revised articles claimed before their text was replaced
+    revised = [a.id for a in articles if a.revised]
+    earlier = store.claims_before(revised) if store is not None and revised else {}
     _claims(stories, articles, errors, reads)
     progress.advance(len(articles))
     _spent(timings, "claims", t)
@@ -198,6 +201,12 @@ def process_articles(
     t = time.perf_counter()
     progress.stage("compare", len(stories))
     _compare(stories, articles, since, errors)
+    if earlier:
+        at = generated_at().isoformat()
+        for story in stories:
+            mine = {i: Earlier(*earlier[i]) for i in story.articles if i in earlier}
+            if mine:
+                revised_figures(story, mine, at)
     progress.advance(len(stories))
     _spent(timings, "compare", t)
     states = {**copies.saved(), **placing.saved()}

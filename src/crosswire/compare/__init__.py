@@ -2,7 +2,8 @@
 
 `compare_story` fills `Story.facets`, `Story.brief` and `Story.outlets` from the
 story's claims (stage 5), and `Story.changes` when given a moment; `changes_since` says
-what is new after a moment for a story loaded from the store. The rules
+what is new after a moment for a story loaded from the store; `revised_figures` adds to
+the facets what an article revised in place changed. The rules
 (kind families, tolerance, time and subject matching, status) are in `facets`.
 """
 
@@ -16,9 +17,10 @@ from crosswire.compare.changes import changes_since
 from crosswire.compare.facets import build_facets
 from crosswire.compare.outlets import claim_outlet, outlet_views
 from crosswire.compare.pairs import PairModel
+from crosswire.compare.revised import Earlier, revised_figures
 from crosswire.model import Article, Facet, Story
 
-__all__ = ["changes_since", "compare_stories", "compare_story"]
+__all__ = ["Earlier", "changes_since", "compare_stories", "compare_story", "revised_figures"]
 
 
 def compare_story(

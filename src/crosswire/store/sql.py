@@ -248,6 +248,30 @@ class Store:
                 found.update((row.url, row.id) for row in conn.execute(query))
         return found
 
+    def claims_before(self, ids: Sequence[str]) -> dict[str, tuple[list[Claim], str | None]]:
+        """The stored claims of each article of IDS, and since when its stored text has
+        stood (its last revision, else when it was first seen): what a revision of it
+        replaces."""
+        found: dict[str, tuple[list[Claim], str | None]] = {}
+        story_of = self.stories_of(ids)
+        if not story_of:
+            return found
+        with self.engine.connect() as conn:
+            since = dict(
+                conn.execute(
+                    select(articles.c.id, articles.c.first_seen).where(
+                        articles.c.id.in_(list(story_of))
+                    )
+                ).all()
+            )
+            for article, revisions in self._revisions(conn, list(story_of)).items():
+                since[article] = revisions[-1].at
+        for story in self.load_stories(sorted(set(story_of.values()))):
+            for claim in story.claims:
+                if claim.article in story_of:
+                    found.setdefault(claim.article, ([], since.get(claim.article)))[0].append(claim)
+        return found
+
     def resolve_story(self, story_id: str) -> str | None:
         """The id a story is known by now (following merges), None if never stored."""
         with self.engine.connect() as conn:

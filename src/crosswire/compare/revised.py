@@ -1,0 +1,73 @@
+"""Figures an article changed in place: each facet says the old value and the new.
+
+A feed entry or page edited after publication is one article whose text was replaced
+(`Article.revised`); its claims are read again from the new text and the old ones are
+gone. What a reader must still see is that the outlet changed a figure: "7 to 2" became
+"6 to 3", and when. Each earlier claim of the article is lined up with the new claim
+whose sentence reads most like it (difflib ratio at least `SAME_SENTENCE`: a sentence
+whose figure was corrected still reads as itself), their figures in order; a figure
+whose words changed is a `Revision` on the facet that holds the new claim, from the
+time the old text stood (`since`) to the revision's time (`at`).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from crosswire.model import Claim, Revision, Story
+
+# how alike two sentences must read to be one sentence before and after an edit
+SAME_SENTENCE = 0.6
+
+
+@dataclass(frozen=True, slots=True)
+class Earlier:
+    """An article's claims as they stood before its revision, and since when."""
+
+    claims: Sequence[Claim]
+    since: str | None
+
+
+def revised_figures(story: Story, earlier: Mapping[str, Earlier], at: str) -> int:
+    """Add a `Revision` to STORY's facets for every figure its revised articles changed
+    (EARLIER: article id -> its claims before); returns how many were added."""
+    facet_of = {claim_id: facet for facet in story.facets for claim_id in facet.claims}
+    current: defaultdict[str, list[Claim]] = defaultdict(list)
+    for claim in story.claims:
+        current[claim.article].append(claim)
+    added = 0
+    for article, before in earlier.items():
+        news = current.get(article, [])
+        for old in before.claims:
+            new = _same_sentence(old, news)
+            if new is None or new.id not in facet_of:
+                continue
+            facet = facet_of[new.id]
+            for was, now in zip(old.quantities, new.quantities, strict=False):
+                if (was.low, was.high, was.unit) == (now.low, now.high, now.unit):
+                    continue  # the same figure, perhaps in other words
+                facet.revisions.append(
+                    Revision(
+                        origin=new.origin or new.claimant or "",
+                        old_claim=old.id,
+                        new_claim=new.id,
+                        old_value=was.text,
+                        new_value=now.text,
+                        old_published=before.since,
+                        new_published=at,
+                    )
+                )
+                added += 1
+    return added
+
+
+def _same_sentence(old: Claim, candidates: Sequence[Claim]) -> Claim | None:
+    best, score = None, SAME_SENTENCE
+    for claim in candidates:
+        ratio = SequenceMatcher(None, old.text, claim.text).ratio()
+        if ratio >= score:
+            best, score = claim, ratio
+    return best
