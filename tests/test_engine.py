@@ -169,3 +169,36 @@ def test_stories_claimed_again_from_kept_parses_hold_the_same_claims(tmp_path: P
         store.close()
     assert kept.hits > 0  # stored originals of growing stories were not parsed again
     assert results[0] == results[1]
+
+
+def test_a_batch_saved_over_another_writers_commit_is_decided_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two writers on one store: one commits while the other is deciding. The other's
+    save would replace the stage states with ones that never saw those articles; it is
+    refused (the states moved on) and the batch is decided again on the new states."""
+    docs, _ = pipeline.ingest([CORPUS], pipeline.Progress())
+    parts = [docs[i::3] for i in range(3)]
+    url = f"sqlite:///{tmp_path / 'race.db'}"
+    store = Store(url)
+    pipeline.commit_batch(parts[0], store, ["first"], pipeline.Progress(), {})
+    decide = pipeline.process
+    raced: list[int] = []
+
+    def racing(*args: object, **kwargs: object) -> pipeline.Processed:
+        done = decide(*args, **kwargs)  # type: ignore[arg-type]
+        if not raced:  # the other writer commits while this batch is being decided
+            raced.append(1)
+            other = Store(url)
+            pipeline.commit_batch(parts[1], other, ["other"], pipeline.Progress(), {})
+            other.close()
+        return done
+
+    monkeypatch.setattr(pipeline, "process", racing)
+    pipeline.commit_batch(parts[2], store, ["late"], pipeline.Progress(), {})
+    index = StoryIndex.from_dict(store.load_state(pipeline.STORY_STATE) or {})
+    stored = store.load_articles()
+    assert len(stored) >= len(docs) - 3  # the corpus' unreadable files aside
+    # the story index the store keeps knows every stored article, the other writer's too
+    assert all(index.story_of(a.id) is not None for a in stored)
+    store.close()

@@ -46,7 +46,7 @@ def test_schema_is_created_by_migrations_and_reopening_is_harmless(store_url: st
         "seen_files",
         "article_revisions",
     } <= tables
-    assert version == "0006"
+    assert version == "0007"
     store.close()
 
 

@@ -24,9 +24,12 @@ from crosswire.dedup import DedupIndex
 from crosswire.ingest import DEFAULT_MAX_BYTES, discover, read_files
 from crosswire.model import Article, InputError, RawDoc, Story
 from crosswire.report import build_report
-from crosswire.store import Store
+from crosswire.store import StateConflict, Store
 from crosswire.stories import StoryIndex, place_articles, sort_time
 
+# how many times a micro-batch is decided again when another writer saved the stage
+# states meanwhile (each try waits for that writer's commit, so this is seldom reached)
+STATE_TRIES = 5
 STAGES = ("ingest", "clean", "dedup", "stories", "claims", "compare", "store")
 STORY_STATE = "stories"  # the story index's name in the store's stage state
 DEDUP_STATE = "dedup"  # the copy index's
@@ -64,6 +67,8 @@ class Processed:
     replaced: dict[str, str]
     # what the incremental stages keep for the next run (stage name -> state)
     states: dict[str, dict[str, Any]]
+    # the stored versions those states were decided from (stage name -> version)
+    versions: dict[str, int] = field(default_factory=dict)
 
 
 def generated_at() -> datetime:
@@ -142,6 +147,7 @@ def process(
     done = process_articles(articles, progress, timings, since, store, reads)
     done.errors[:0] = errors
     done.states.update(sites.saved())
+    done.versions.update(sites.versions())
     return done
 
 
@@ -210,7 +216,8 @@ def process_articles(
     progress.advance(len(stories))
     _spent(timings, "compare", t)
     states = {**copies.saved(), **placing.saved()}
-    return Processed(articles, stories, errors, replaced, states)
+    versions = {**copies.versions(), **placing.versions()}
+    return Processed(articles, stories, errors, replaced, states, versions)
 
 
 T = TypeVar("T")
@@ -235,7 +242,9 @@ class _Tries(Generic[M]):
         empty: Callable[[], M],
     ) -> None:
         self.name, self.load, self.empty = name, load, empty
-        self.state = store.load_state(name) if store is not None else None
+        self.state, self.version = (
+            store.load_state_version(name) if store is not None else (None, 0)
+        )
         self.last: M | None = None
 
     def start(self) -> M:
@@ -246,6 +255,9 @@ class _Tries(Generic[M]):
 
     def saved(self) -> dict[str, dict[str, Any]]:
         return {} if self.last is None else {self.name: self.last.to_dict()}
+
+    def versions(self) -> dict[str, int]:
+        return {} if self.last is None else {self.name: self.version}
 
 
 def isolate(
@@ -373,21 +385,58 @@ def commit_batch(
     """One micro-batch through stages 2-6 into the store as one run, with ERRORS met
     before it (a feed that failed to fetch) saved among the run's own; READS carries
     parses from batch to batch."""
-    if docs:
-        done = process(docs, progress, timings, since, store, reads)
-        done.errors[:0] = errors
-    else:  # nothing to analyze: the run records the errors, the stage states stay
-        done = Processed([], [], list(errors), {}, {})
     t = time.perf_counter()
-    progress.stage("store", len(done.articles))
-    run_id = store.begin_run(list(inputs))
-    new = store.save_run(
-        run_id, done.articles, done.stories, done.errors, done.replaced, done.states
+    done, new, run_id = _decide_and_save(
+        docs, store, inputs, progress, timings, since, errors, reads
     )
     store.finish_run(run_id, {"articles": len(done.articles), "stories": len(done.stories)})
-    progress.advance(len(done.articles))
     _spent(timings, "store", t)
     return done, new
+
+
+def _decide_and_save(
+    docs: Sequence[RawDoc],
+    store: Store,
+    inputs: Sequence[str],
+    progress: Progress,
+    timings: dict[str, float],
+    since: datetime | None,
+    errors: Sequence[InputError],
+    reads: ReadCache | None,
+) -> tuple[Processed, int, int]:
+    """Stages 2-6 and the save of their decisions, decided again (up to STATE_TRIES
+    times) when another writer saved the stage states in between: its decisions are
+    then built on, not overwritten. Returns the result, the new articles, the run id."""
+    run_id: int | None = None
+    for attempt in range(STATE_TRIES):
+        if docs:
+            done = process(docs, progress, timings, since, store, reads)
+            done.errors[:0] = errors
+        else:  # nothing to analyze: the run records the errors, the stage states stay
+            done = Processed([], [], list(errors), {}, {})
+        t = time.perf_counter()
+        progress.stage("store", len(done.articles))
+        if run_id is None:
+            run_id = store.begin_run(list(inputs))
+        try:
+            new = store.save_run(
+                run_id,
+                done.articles,
+                done.stories,
+                done.errors,
+                done.replaced,
+                done.states,
+                done.versions,
+            )
+        except StateConflict:
+            if attempt == STATE_TRIES - 1:
+                raise
+            continue
+        finally:
+            _spent(timings, "store", t)
+        progress.advance(len(done.articles))
+        return done, new, run_id
+    raise AssertionError("unreachable: the last try raises")
 
 
 def analyze(
@@ -416,23 +465,18 @@ def analyze(
 
     if store is not None and batch_size is not None and batch_size > 0:
         return _analyze_in_batches(paths, docs, errors, store, progress, timings, since, batch_size)
-    done = process(docs, progress, timings, since, store)
-    errors.extend(done.errors)
-
-    new_in_store = None
-    if store is not None:
-        t = time.perf_counter()
-        progress.stage("store", len(done.articles))
-        run_id = store.begin_run([str(p) for p in paths])
-        new_in_store = store.save_run(
-            run_id, done.articles, done.stories, errors, done.replaced, done.states
-        )
-        progress.advance(len(done.articles))
-        _spent(timings, "store", t)
-
+    if store is None:
+        done = process(docs, progress, timings, since, store)
+        errors.extend(done.errors)
+        report = build_report(done.articles, done.stories, errors, generated_at())
+        return RunResult(done.articles, done.stories, errors, report, timings)
+    inputs = [str(p) for p in paths]
+    done, new_in_store, run_id = _decide_and_save(
+        docs, store, inputs, progress, timings, since, errors, None
+    )
+    errors = done.errors  # the inputs that could not be read, then the stages'
     report = build_report(done.articles, done.stories, errors, generated_at())
-    if store is not None:
-        store.finish_run(run_id, report.get("summary", {}))
+    store.finish_run(run_id, report.get("summary", {}))
     return RunResult(done.articles, done.stories, errors, report, timings, new_in_store)
 
 

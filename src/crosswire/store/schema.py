@@ -157,6 +157,8 @@ stage_state = Table(
     Column("name", String(40), primary_key=True),
     Column("state", JSON, nullable=False),
     Column("updated_at", String(40), nullable=False),
+    # bumped by every save: a run saves over the version it loaded, or not at all
+    Column("version", Integer, nullable=False, server_default="0"),
 )
 
 # Live sources (`crosswire watch`, `crosswire add`): a feed's fetch state and health, so a

@@ -69,6 +69,14 @@ SQLITE_BUSY_TIMEOUT_S = 300.0
 PG_WRITE_LOCK = 0x63727373  # "crss"
 
 
+class StateConflict(RuntimeError):
+    """Another writer saved these stage states after this run loaded them."""
+
+    def __init__(self, names: Sequence[str]) -> None:
+        super().__init__(f"stage states saved by another run meanwhile: {', '.join(names)}")
+        self.names = list(names)
+
+
 def default_url() -> str:
     """`$CROSSWIRE_DB`, else the per-user data folder (XDG), as DESIGN.md sets."""
     if env := os.environ.get("CROSSWIRE_DB"):
@@ -135,12 +143,20 @@ class Store:
         errors: Iterable[InputError],
         replaced: Mapping[str, str] | None = None,
         states: Mapping[str, dict[str, Any]] | None = None,
+        versions: Mapping[str, int] | None = None,
     ) -> int:
         """Save what one run decided in one transaction, so that a run killed half way
         leaves the store as it was: articles, stories (`replaced`: stored story ids
         merged into a story of this run), errors, and the state each incremental stage
-        keeps (`states`: stage name -> its state). Return how many articles were new."""
+        keeps (`states`: stage name -> its state). Return how many articles were new.
+
+        `versions` are the state versions the run started from (`load_state_version`):
+        when another writer saved a state since, nothing is written and `StateConflict`
+        is raised, so that the run decides again on what the other one left instead
+        of replacing it."""
         with self._write() as conn:
+            if versions:
+                self._check_versions(conn, versions)
             new = self._save_articles(conn, items, run_id)
             self._save_stories(conn, story_items, replaced or {})
             self._save_errors(conn, run_id, errors)
@@ -155,11 +171,28 @@ class Store:
 
     def load_state(self, name: str) -> dict[str, Any] | None:
         """The state stage NAME saved with the last run, None before its first."""
+        return self.load_state_version(name)[0]
+
+    def load_state_version(self, name: str) -> tuple[dict[str, Any] | None, int]:
+        """The state of stage NAME and its version (0 before its first save), read
+        together so that the version is the one of that state."""
         with self.engine.connect() as conn:
             row = conn.execute(
-                select(stage_state.c.state).where(stage_state.c.name == name)
+                select(stage_state.c.state, stage_state.c.version).where(stage_state.c.name == name)
             ).first()
-        return None if row is None else dict(row.state)
+        return (None, 0) if row is None else (dict(row.state), int(row.version))
+
+    def _check_versions(self, conn: Connection, versions: Mapping[str, int]) -> None:
+        stored = dict(
+            conn.execute(
+                select(stage_state.c.name, stage_state.c.version).where(
+                    stage_state.c.name.in_(list(versions))
+                )
+            ).all()
+        )
+        moved = sorted(n for n, v in versions.items() if int(stored.get(n, 0)) != v)
+        if moved:
+            raise StateConflict(moved)
 
     def _save_states(self, conn: Connection, states: Mapping[str, dict[str, Any]]) -> None:
         if not states:
@@ -167,12 +200,18 @@ class Store:
         stmt = self._upsert(stage_state)
         stmt = stmt.on_conflict_do_update(
             index_elements=[stage_state.c.name],
-            set_={"state": stmt.excluded.state, "updated_at": stmt.excluded.updated_at},
+            set_={
+                "state": stmt.excluded.state,
+                "updated_at": stmt.excluded.updated_at,
+                "version": stage_state.c.version + 1,
+            },
         )
         now = _now()
-        conn.execute(
-            stmt, [{"name": n, "state": st, "updated_at": now} for n, st in sorted(states.items())]
-        )
+        rows = [
+            {"name": n, "state": st, "updated_at": now, "version": 1}
+            for n, st in sorted(states.items())
+        ]
+        conn.execute(stmt, rows)
 
     def save_articles(self, items: Sequence[Article], run_id: int | None = None) -> int:
         """Upsert articles; return how many were new to the store."""
