@@ -385,12 +385,10 @@ def commit_batch(
     """One micro-batch through stages 2-6 into the store as one run, with ERRORS met
     before it (a feed that failed to fetch) saved among the run's own; READS carries
     parses from batch to batch."""
-    t = time.perf_counter()
     done, new, run_id = _decide_and_save(
         docs, store, inputs, progress, timings, since, errors, reads
     )
     store.finish_run(run_id, {"articles": len(done.articles), "stories": len(done.stories)})
-    _spent(timings, "store", t)
     return done, new
 
 
