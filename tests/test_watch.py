@@ -180,6 +180,17 @@ def test_a_feed_brings_its_entries_pages_into_one_story_and_a_blocked_page_keeps
     assert state.next_fetch == pytest.approx(clock.now + 900.0, rel=0.01)
 
 
+def test_a_watcher_follows_the_feeds_it_is_given_not_every_stored_one(
+    server: LoopbackServer, store: Store, event: list[dict[str, str]]
+) -> None:
+    site = Site(server, event[:1])
+    server.route("/dropped.xml", Reply.xml(rss(server, event[1:2])))
+    dropped = server.url("/dropped.xml")
+    SourceLog(store).add_feeds({site.feed_url: None, dropped: None})
+    stats = watcher(store, Clock(), feeds=[site.feed_url]).poll()
+    assert stats.feeds_due == 1 and server.requests("/dropped.xml") == []
+
+
 def test_an_unchanged_feed_costs_one_conditional_request_and_no_page(
     server: LoopbackServer, store: Store, event: list[dict[str, str]]
 ) -> None:

@@ -147,6 +147,8 @@ def watch(
         interval=seconds,
         folder=folder,
         on_progress=display.update,
+        # what the feeds file lists now: a feed taken out of it is no longer fetched
+        feeds=[s.url for s in specs],
     )
     try:
         from crosswire.store.sources import SourceLog

@@ -127,6 +127,7 @@ class Watcher:
         clock: Callable[[], float] = time.time,
         rng: Callable[[], float] = random.random,
         on_progress: Callable[[PassStats], None] | None = None,
+        feeds: Iterable[str] | None = None,
     ) -> None:
         self.store = store
         self.log = SourceLog(store)
@@ -136,6 +137,8 @@ class Watcher:
         self.clock = clock
         self.rng = rng
         self.on_progress = on_progress or (lambda stats: None)
+        # the feeds this watcher follows (a feeds file's); None: every feed in the store
+        self.only = None if feeds is None else set(feeds)
         self.progress = pipeline.Progress()
         self.timings: dict[str, float] = {}
         # parses of the originals of recently touched stories, kept from pass to pass
@@ -155,11 +158,14 @@ class Watcher:
 
     def seconds_to_next(self) -> float:
         now = self.clock()
-        due = [f.next_fetch for f in self.log.feeds()]
+        due = [f.next_fetch for f in self._followed()]
         wait = min([max(0.0, d - now) for d in due], default=self.interval)
         if self.folder is not None:
             wait = min(wait, max(SETTLE_S, min(self.interval, 5.0)))
         return wait
+
+    def _followed(self) -> list[FeedState]:
+        return [f for f in self.log.feeds() if self.only is None or f.url in self.only]
 
     def poll(self, stop: threading.Event | None = None) -> PassStats:
         """One pass: fetch the feeds that are due and the folder's new files, analyze
@@ -169,7 +175,7 @@ class Watcher:
         states: list[FeedState] = []
         pending: list[_Pending] = []
         now = self.clock()
-        due = [f for f in self.log.feeds() if f.next_fetch <= now]
+        due = [f for f in self._followed() if f.next_fetch <= now]
         stats.feeds_due = len(due)
         for feed in by_turns(due, lambda f: f.url):
             if stop.is_set():
