@@ -31,7 +31,7 @@ import random
 import threading
 import time
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
@@ -413,7 +413,7 @@ class Watcher:
                 if f.entry is None:
                     continue
                 article = by_input.get(f.doc.input) if f.doc is not None else None
-                entries.append(_with_article(f.entry, article))
+                entries.append(replace(f.entry, article=article))
                 if article is not None:
                     brought[f.entry.feed] = brought.get(f.entry.feed, 0) + 1
             self.log.save_entries(entries)
@@ -426,22 +426,10 @@ class Watcher:
             self._pending_files = {}
 
 
-def _with_article(entry: SeenEntry, article: str | None) -> SeenEntry:
-    return SeenEntry(
-        entry.feed,
-        entry.key,
-        entry.url,
-        entry.content_hash,
-        article,
-        entry.first_seen,
-        entry.last_seen,
-    )
-
-
 def _host(url: str) -> str | None:
     return urlsplit(url).hostname
 
 
 def _failure(result: FetchResult) -> str:
     message = result.message or result.error or "failed"
-    return f"{message}" if result.status is None else f"HTTP {result.status}: {message}"
+    return message if result.status is None else f"HTTP {result.status}: {message}"
