@@ -487,7 +487,9 @@ def train_facets(
 
 # the live-source commands register themselves on `app`; imported here, after the
 # helpers they share are defined
-import crosswire.cli_live  # noqa: E402, F401
+import crosswire.cli_live  # noqa: E402
+import crosswire.cli_notify  # noqa: E402
+import crosswire.cli_serve  # noqa: E402, F401
 
 
 def main() -> None:
