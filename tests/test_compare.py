@@ -1246,3 +1246,32 @@ def test_counting_overlapping_values_matches_testing_each(
     for span in stored:
         spans.add(span)
     assert spans.overlapping(query) == sum(_overlap(query, span) for span in stored)
+
+
+def test_what_a_plan_would_give_does_not_conflict_with_what_was_done() -> None:
+    def status(first: str) -> str:
+        texts = [first, "The council has cut $38 million from the library budget since 2024."]
+        b = Builder()
+        arts = {}
+        outlets = ("Harbor Ledger", "Valley Courier")
+        for n, (text, outlet) in enumerate(zip(texts, outlets, strict=True)):
+            when = "2026-05-06T10:00:00Z"
+            art = Article(id=f"m{n}", input=f"m{n}", text=text, outlet=outlet, published=when)
+            arts[art.id] = art
+            figure = re.search(r"\$\d+ million", text)
+            assert figure is not None
+            value = float(figure.group()[1:].split()[0]) * 1e6
+            b.claim(art, text, [(figure.group(), value, value, "money")], origin=outlet)
+        story = Story(id="lib", headline="Library cuts", articles=sorted(arts), claims=b.claims)
+        compare_story(story, arts)
+        (facet,) = [f for f in story.facets if len(f.claims) == 2]
+        return facet.status
+
+    # two reports of what was cut that cannot both hold are a conflict ...
+    assert status("The council has cut $52 million from the library budget since 2024.") == (
+        "conflicting"
+    )
+    # ... but what the mayor's proposal would cut is another figure than what was cut
+    assert status("The mayor's proposal would cut $52 million from the library budget.") != (
+        "conflicting"
+    )

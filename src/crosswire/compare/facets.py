@@ -39,7 +39,9 @@ $716 billion, "50,000" does not cover 55,000), and a range with both ends ("near
 is 450-500) is not widened. Status: one independent origin -> `single-source`; else
 `conflicting` if two origins' current values of the same kind are incompatible and the
 value-blind measure decision links that very pair (`pairs.cluster`: when the evidence is
-weak it is not a conflict), `agreed` if some pair of origins gives compatible values,
+weak it is not a conflict) and both are stated alike (a figure under a conditional
+modal, "the plan would cut $800 billion", is what a plan or forecast would give, and
+never disputes one reported as so), `agreed` if some pair of origins gives compatible values,
 otherwise `complementary`. A partitive figure ("five of the dead") only conflicts when
 it exceeds another origin's whole. An origin's current value is its newest (unknown
 publication time counts as oldest); its older values are `Revision`s, never conflicts.
@@ -315,6 +317,9 @@ class Mention:
     # the figure this one is set against in its own sentence ("closer to 15 million than
     # the 12 million the company cited"): someone else's value of the same measure
     disputes: Quantity | None = None
+    # stated under a conditional modal ("the plan would cut $800 billion"): what a plan,
+    # forecast or offer would give, not what is reported to be so
+    hypothetical: bool = False
 
 
 @dataclass(slots=True)
@@ -631,9 +636,27 @@ def mentions_of(info: ClaimInfo) -> list[Mention]:
                 # a share is always "of" something: "30 percent of the shipyard" is whole
                 partial=family != "percent" and _is_partial(info.claim, quantity),
                 update=info.update and _is_update(info.claim, quantity),
+                hypothetical=_is_hypothetical(info.claim, quantity),
             )
         )
     return _set_against(info.claim, out)
+
+
+def _is_hypothetical(claim: Claim, quantity: Quantity) -> bool:
+    """Whether a conditional modal governs the figure: it stands at most MODAL_REACH
+    words before it in its clause ("would cut Medicare by $800 billion", "could displace
+    as many as 5,000"). A figure not found in the sentence is not."""
+    offset = _offset(claim, quantity)
+    if offset < 0:
+        return False
+    before = _words_before(claim.text, offset, MODAL_REACH, _CLAUSE_STOP_RE)
+    # "May" is the month far more often than the modal that starts a sentence
+    return any(word != "May" and word.lower() in _CONDITIONAL_MODALS for word in before)
+
+
+MODAL_REACH = 6
+_CONDITIONAL_MODALS = frozenset({"would", "could", "might", "may", "should", "wouldn't"})
+_CLAUSE_STOP_RE = re.compile(r"[.;:,\u2014\u2013\"\u201c\u201d()]")
 
 
 def _is_update(claim: Claim, quantity: Quantity) -> bool:
@@ -1147,6 +1170,7 @@ def _disputed(a: Mention, b: Mention) -> bool:
         and a.subkind == b.subkind
         and a.unit == b.unit
         and a.delta == b.delta
+        and a.hypothetical == b.hypothetical
         # a part is bounded by its whole only: "five of the dead" is not the toll
         and not (a.partial or b.partial)
         and not overlap(interval(a.quantity), interval(b.quantity))
@@ -1438,8 +1462,11 @@ def judge(
                 continue
             if overlap(span_a, interval(b.quantity)):
                 agreed = True
-            elif not (a.partial or b.partial) and (
-                id(a) in proxies or id(b) in proxies or frozenset((id(a), id(b))) in linked
+            elif (
+                not (a.partial or b.partial)
+                # a plan's or forecast's figure does not dispute what is reported as so
+                and a.hypothetical == b.hypothetical
+                and (id(a) in proxies or id(b) in proxies or frozenset((id(a), id(b))) in linked)
             ):
                 return "conflicting"
     return "agreed" if agreed else "complementary"
