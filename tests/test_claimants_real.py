@@ -365,3 +365,14 @@ def test_a_source_the_parser_runs_to_the_end_of_the_sentence_keeps_its_noun() ->
     extract_claims([story], [article])
     (claim,) = story.claims
     assert claim.claimant_name == "Aerial footage"
+
+
+@pytest.mark.parametrize("apostrophe", ["'", "\u2019"])
+def test_a_persons_attorney_is_not_the_person(apostrophe: str) -> None:
+    # the small model tags a lone surname before "'s" as an organisation; the story's
+    # full name says it is a person, and the attorney speaks for them but is not them
+    text = (
+        "Marta Velez was dismissed by the board on Friday. "
+        f"Velez{apostrophe}s attorney said the board had ignored a 30-day review period."
+    )
+    assert _claimant(text, "30-day") == f"Velez{apostrophe}s attorney"

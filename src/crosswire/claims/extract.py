@@ -1064,7 +1064,7 @@ def _article_claims(
     claims: list[Claim] = []
     for draft in read.drafts:
         claim_id = f"{article.id}-c{draft.k}"
-        claimant, claimant_name, role = _claimant(draft, mentions, index, names)
+        claimant, claimant_name, role = _claimant(draft, mentions, index, names, by_entity)
         if claimant is not None and claimant in by_entity and not role:
             claimant_name = by_entity[claimant].name
         own = claimant is None
@@ -1116,6 +1116,7 @@ def _claimant(
     mentions: _ByStart,
     index: dict[tuple[str, int, int], str],
     names: EntityLookup,
+    by_entity: Mapping[str, Entity],
 ) -> tuple[str | None, str | None, bool]:
     """The entity behind a source span, or the phrase itself when it names several; and
     whether the phrase, not the entity's name, is what a reader should see.
@@ -1147,6 +1148,12 @@ def _claimant(
             # "City officials in Porto": the city stands behind them, they are who spoke;
             # "a study by the Center for Immigration Studies" is the centre's
             (entity, label), *_ = body.items()
+            known = by_entity.get(entity)
+            if known is not None and known.type == "PERSON":
+                # NER read a person's name as an organisation ("Strzok's attorney"), and
+                # the story's other mentions say who it is: a person's attorney,
+                # spokesman or aide speaks for them but is not them
+                return text, text, True
             return entity, text, label != "ORG"
     if not inside:
         named = names.find(text)
