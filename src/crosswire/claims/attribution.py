@@ -153,7 +153,7 @@ _TOLL_NOUNS = frozenset({"number", "toll", "figure", "count", "total", "tally", 
 _QUOTE_OPEN = frozenset({"“", '"', "‘", "``", "'", "''"})
 _QUOTE_CLOSE = frozenset({"”", '"', "’", "''", "'"})
 _SUBJECTS = frozenset({"nsubj", "csubj", "expl"})
-_INHERIT_DEPS = frozenset({"xcomp", "conj", "advcl", "acl", "relcl"})
+_INHERIT_DEPS = frozenset({"xcomp", "conj", "advcl", "acl", "relcl", "pcomp"})
 
 
 CUES_PATH = Path(__file__).with_name("attribution_cues.json")
@@ -502,6 +502,10 @@ def _subject(verb: Token) -> Token | None:
     return found
 
 
+def _passive(verb: Token) -> bool:
+    return any(child.dep_ in {"auxpass", "nsubjpass"} for child in verb.children)
+
+
 def _agent(verb: Token) -> Token | None:
     for child in verb.children:
         if child.dep_ == "agent":
@@ -528,6 +532,9 @@ def _inherited_subject(verb: Token, root: Token) -> Token | None:
         if node.dep_ == "relcl":
             # "officials who said": the antecedent noun is the claimant
             return node.head
+        if node.dep_ == "pcomp" and node.head.dep_ == "prep" and node.head.head.pos_ in _HEAD_POS:
+            # "tried to back it up by saying": who does the backing up says it
+            node = node.head
         node = node.head
         subject = _subject(node)
         if subject is not None:
@@ -645,7 +652,9 @@ def _verb_attribution(
     cue, governed = _cue_range(verb, sent)
     subject = _subject(verb)
     source_token = subject or _agent(verb)
-    if source_token is None:
+    if source_token is None and not _passive(verb):
+        # a passive cue's only speaker is its agent: "the statement, which had been widely
+        # criticized" names what was criticized, not who criticized it
         source_token = _preceding_np(verb, sent) or _inherited_subject(verb, root)
     source = None
     if source_token is not None:
