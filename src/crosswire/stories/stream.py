@@ -32,7 +32,10 @@ Merges: every edge from a new original to another story adds to the summed edge 
 between its story and that one (the linkage table batch average linkage keeps). When the
 mean over all cross pairs reaches `merge_threshold` the two stories are one: the story
 founded first survives and the other id is replaced. The merge threshold sits above the
-join threshold because a merge is decided on partial stories and cannot be undone.
+join threshold because a merge is decided on partial stories and cannot be undone; a
+story of one article merges by the join threshold, as its merge is the join decision for
+that article made again against a story that has grown toward it (stream B-cubed F1
+ECB+ 0.8775 -> 0.8789, AllSides 0.8713 -> 0.8747, BASIL dev 0.9707 -> 0.9767).
 
 Ids: `"s-" + xxh3_64(founder id)`, the founder being the original that started the story,
 as `make_story` names a batch story by its earliest member. The id never changes as the
@@ -350,7 +353,10 @@ class StoryIndex:
             for sid, total in story.links.items():
                 other = self._stories[sid]
                 mean = total / (len(story.originals) * len(other.originals))
-                if mean > score or (partner is None and mean >= score):
+                bar = score
+                if min(len(story.originals), len(other.originals)) == 1 and partner is None:
+                    bar = min(score, self.config.threshold)
+                if mean > bar or (partner is None and mean >= bar):
                     partner, score = other, mean
             if partner is None:
                 return story, tuple(merges)
