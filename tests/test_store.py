@@ -164,3 +164,18 @@ def test_a_stage_state_is_kept_with_its_run_and_replaced_by_the_next(store_url: 
     store.save_run(second, [], [], [], states={"stories": {"documents": 5, "terms": ["x", "y"]}})
     assert store.load_state("stories") == {"documents": 5, "terms": ["x", "y"]}
     store.close()
+
+
+def test_stored_revisions_are_read_back_for_the_stories_asked(store_url: str) -> None:
+    from crosswire.model import Facet, Revision
+
+    edit = Revision("outlet:Ledger", "a1-c2", "a1-c2", "20", "25", "2026-01-01", "2026-01-02")
+    with_edit = Facet("s-1-f0", "films", ["a1-c2"], "single-source", 1, revisions=[edit])
+    plain = Facet("s-2-f0", "films", ["a2-c0"], "single-source", 1)
+    store = Store(store_url)
+    store.save_stories(
+        [Story("s-1", "h", ["a1"], facets=[with_edit]), Story("s-2", "h", ["a2"], facets=[plain])]
+    )
+    assert store.stored_revisions(["s-1", "s-2"]) == [edit]
+    assert store.stored_revisions(["s-2", "s-3"]) == []
+    store.close()

@@ -300,6 +300,14 @@ def test_a_figure_corrected_in_place_shows_in_its_facet_with_both_values_and_tim
     claims = [c for c in story.claims if c.article == article.id]
     assert any("25 movies" in c.text for c in claims)
     assert not any("20 movies" in c.text for c in claims)
+    # a bug: the story compared again when another report joined it lost the correction
+    site.publish([*background, event[0], corrected, event[2]])
+    site.etag_fixed = '"grown"'
+    clock.now += 1000
+    assert watch.poll().entries_new == 1
+    grown = store.load_stories([article.story or ""])[0]
+    assert len(grown.articles) > len(story.articles)
+    assert [r for f in grown.facets for r in f.revisions] == [revision]
 
 
 def test_a_feed_of_a_hundred_thousand_items_stops_at_the_size_cap_and_is_kept(

@@ -19,7 +19,13 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from crosswire.claims import ClaimsError, ReadCache, extract_claims
 from crosswire.clean import SiteLines, clean_documents, learn_sites
-from crosswire.compare import Earlier, compare_stories, compare_story, revised_figures
+from crosswire.compare import (
+    Earlier,
+    carry_revisions,
+    compare_stories,
+    compare_story,
+    revised_figures,
+)
 from crosswire.dedup import DedupIndex
 from crosswire.ingest import DEFAULT_MAX_BYTES, discover, read_files
 from crosswire.model import Article, InputError, RawDoc, Story
@@ -206,6 +212,12 @@ def process_articles(
 
     t = time.perf_counter()
     progress.stage("compare", len(stories))
+    # the edits the stored versions of these stories showed (before they are rebuilt)
+    stored = (
+        store.stored_revisions([i for s in stories for i in (s.id, *s.merged_from)])
+        if store is not None
+        else []
+    )
     _compare(stories, articles, since, errors)
     if earlier:
         at = generated_at().isoformat()
@@ -213,6 +225,9 @@ def process_articles(
             mine = {i: Earlier(*earlier[i]) for i in story.articles if i in earlier}
             if mine:
                 revised_figures(story, mine, at)
+    if stored:
+        for story in stories:
+            carry_revisions(story, stored)
     progress.advance(len(stories))
     _spent(timings, "compare", t)
     states = {**copies.saved(), **placing.saved()}

@@ -17,10 +17,17 @@ from crosswire.compare.changes import changes_since
 from crosswire.compare.facets import build_facets
 from crosswire.compare.outlets import claim_outlet, outlet_views
 from crosswire.compare.pairs import PairModel
-from crosswire.compare.revised import Earlier, revised_figures
+from crosswire.compare.revised import Earlier, carry_revisions, revised_figures
 from crosswire.model import Article, Facet, Story
 
-__all__ = ["Earlier", "changes_since", "compare_stories", "compare_story", "revised_figures"]
+__all__ = [
+    "Earlier",
+    "carry_revisions",
+    "changes_since",
+    "compare_stories",
+    "compare_story",
+    "revised_figures",
+]
 
 
 def compare_story(

@@ -71,3 +71,39 @@ def _same_sentence(old: Claim, candidates: Sequence[Claim]) -> Claim | None:
         if ratio >= score:
             best, score = claim, ratio
     return best
+
+
+def carry_revisions(story: Story, stored: Sequence[Revision]) -> int:
+    """Put back the edits STORED facets showed that comparing STORY again dropped.
+
+    A revision by an edit is found once, when the edited text arrives: its old claims
+    are gone from the store after that. When the story is compared again (an article
+    joined it) its facets are rebuilt from the claims, and an edit's revision is kept
+    only by carrying it over, onto the facet that now holds its new claim. Revisions
+    between two claims the story still has are rebuilt by the comparison itself.
+    Returns how many were carried."""
+    facet_of = {claim_id: facet for facet in story.facets for claim_id in facet.claims}
+    current = {claim.id for claim in story.claims}
+    shown = {_key(r) for facet in story.facets for r in facet.revisions}
+    carried = 0
+    for revision in stored:
+        facet = facet_of.get(revision.new_claim)
+        if facet is None or _key(revision) in shown or not _an_edit(revision, current):
+            continue
+        facet.revisions.append(revision)
+        shown.add(_key(revision))
+        carried += 1
+    return carried
+
+
+def _key(revision: Revision) -> tuple[str, str, str, str]:
+    return (revision.old_claim, revision.new_claim, revision.old_value, revision.new_value)
+
+
+def _an_edit(revision: Revision, current: set[str]) -> bool:
+    """An article's own edit: both claims are the article's ("a1-c3"), and the old one
+    is gone or is the new one's id (the sentence kept its place)."""
+    same_article = revision.old_claim.rsplit("-c", 1)[0] == revision.new_claim.rsplit("-c", 1)[0]
+    return same_article and (
+        revision.old_claim == revision.new_claim or revision.old_claim not in current
+    )

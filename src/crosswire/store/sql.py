@@ -22,6 +22,8 @@ from sqlalchemy import (
     Connection,
     Engine,
     String,
+    Text,
+    cast,
     create_engine,
     delete,
     event,
@@ -43,6 +45,7 @@ from crosswire.model import (
     InputError,
     Provenance,
     Quantity,
+    Revision,
     Story,
     from_dict,
     published_instant,
@@ -309,6 +312,20 @@ class Store:
             for claim in story.claims:
                 if claim.article in story_of:
                     found.setdefault(claim.article, ([], since.get(claim.article)))[0].append(claim)
+        return found
+
+    def stored_revisions(self, story_ids: Sequence[str]) -> list[Revision]:
+        """The revisions the stored facets of STORY_IDS show (a story about to be
+        compared again: what its articles' edits revised must outlive the rebuild)."""
+        found: list[Revision] = []
+        with self.engine.connect() as conn:
+            for chunk in _chunks(sorted(set(story_ids)), 500):
+                # only facets that show a revision are decoded: most show none
+                query = select(facets.c.detail).where(
+                    facets.c.story.in_(chunk), cast(facets.c.detail, Text).contains('"old_claim"')
+                )
+                for (detail,) in conn.execute(query):
+                    found.extend(Revision(**r) for r in detail.get("revisions") or ())
         return found
 
     def resolve_story(self, story_id: str) -> str | None:
