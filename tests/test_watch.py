@@ -14,6 +14,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from datetime import datetime
 from html import escape
 from pathlib import Path
 
@@ -308,6 +309,11 @@ def test_a_figure_corrected_in_place_shows_in_its_facet_with_both_values_and_tim
     grown = store.load_stories([article.story or ""])[0]
     assert len(grown.articles) > len(story.articles)
     assert [r for f in grown.facets for r in f.revisions] == [revision]
+    # and `crosswire changes`, which rebuilds a stored story's facets, still lists it
+    from crosswire.compare import changes_since
+
+    before = datetime.fromisoformat(revision.old_published)
+    assert changes_since(grown, before).revised == [revision]
 
 
 def test_a_feed_of_a_hundred_thousand_items_stops_at_the_size_cap_and_is_kept(

@@ -9,9 +9,11 @@ story's current facets (rebuilt deterministically, so ids match `compare_story`)
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from crosswire.compare.facets import FacetBuild, build_facets, status_of
+from crosswire.compare.revised import carry_revisions
 from crosswire.model import Story, StoryChanges, published_instant
 
 
@@ -38,6 +40,11 @@ def changes_since(
     )
     if builds is None:
         builds = build_facets(story.id, story.claims)
+        # an article's own edits are not in its claims any more: the stored facets keep them
+        rebuilt = [b.facet for b in builds if b.facet is not None]
+        carry_revisions(
+            replace(story, facets=rebuilt), [r for f in story.facets for r in f.revisions]
+        )
     for build in builds:
         facet = build.facet
         if facet is None:
