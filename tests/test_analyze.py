@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
+import lxml.html
 import pytest
 from test_ingest import write_broken, write_good
 from typer.testing import CliRunner
@@ -76,9 +77,14 @@ def test_report_files_are_written_for_people_too(seeds_run: tuple[dict[str, Any]
     headline = report["stories"][0]["headline"]
     md = (tmp / "out" / "report.md").read_text(encoding="utf-8")
     html = (tmp / "out" / "report.html").read_text(encoding="utf-8")
+    (story,) = (tmp / "out" / "stories").glob("*.html")
+    page = story.read_text(encoding="utf-8")
     assert headline in md
-    assert "Foxconn" in html  # removed clutter is shown, not hidden
+    for shown in (html, page):  # as a reader sees the page, entities decoded
+        assert headline in lxml.html.fromstring(shown).text_content()
+    assert "Foxconn" in page  # removed clutter is shown, not hidden
     assert html.lstrip().lower().startswith("<!doctype html")
+    assert page.lstrip().lower().startswith("<!doctype html")
 
 
 def test_analyzing_twice_stores_each_article_once_and_gives_the_same_report(

@@ -36,6 +36,7 @@ from crosswire.report import (
     build_report,
     render_html,
     render_markdown,
+    render_story_html,
     validate_report,
     write_reports,
 )
@@ -264,14 +265,22 @@ def test_naive_generated_at_is_refused() -> None:
         build_report(_articles(), _stories(), _errors(), datetime(2025, 3, 1))
 
 
-def test_write_reports_returns_the_three_files(written: dict[str, Path]) -> None:
-    assert set(written) == {"json", "md", "html"}
-    assert [p.name for p in written.values()] == ["report.json", "report.md", "report.html"]
+def test_write_reports_returns_the_three_files_and_the_story_pages(
+    written: dict[str, Path],
+) -> None:
+    assert set(written) == {"json", "md", "html", "stories"}
+    assert [p.name for p in written.values()] == [
+        "report.json",
+        "report.md",
+        "report.html",
+        "stories",
+    ]
     # nothing half-written or temporary is left beside them
     assert sorted(p.name for p in written["json"].parent.iterdir()) == [
         "report.html",
         "report.json",
         "report.md",
+        "stories",
     ]
     raw = written["json"].read_text(encoding="utf-8")
     assert "Seoul’s spy agency" in raw, "non-ASCII text must be written as is"
@@ -320,43 +329,65 @@ def test_markdown_omits_empty_claim_and_facet_sections(report: dict[str, Any]) -
 
 
 def _page(written: dict[str, Path]) -> Any:
+    """report.html: the table of stories, articles in no story, errors."""
     return lxml_html.fromstring(written["html"].read_bytes())
 
 
+def _story_page(written: dict[str, Path], story_id: str) -> Any:
+    return lxml_html.fromstring((written["stories"] / f"story-{story_id}.html").read_bytes())
+
+
+def _pages(written: dict[str, Path]) -> list[Any]:
+    return [_page(written), *(_story_page(written, s) for s in ("s-troops", "s-floods"))]
+
+
 def test_html_escapes_script_in_titles(written: dict[str, Path]) -> None:
-    page = _page(written)
-    assert page.xpath("//script") == []
-    titles = [a.text_content() for a in page.xpath("//table[@class='articles']//td[2]/a")]
+    pages = _pages(written)
+    assert all(page.xpath("//script") == [] for page in pages)
+    titles = [
+        a.text_content() for p in pages for a in p.xpath("//table[@class='articles']//td[2]/a")
+    ]
     assert EVIL_TITLE in titles
 
 
 def test_html_is_self_contained(written: dict[str, Path]) -> None:
-    page = _page(written)
-    assert page.xpath("//link | //script | //*[@src] | //iframe") == []
-    assert "font" in page.xpath("string(//head/style)")
-    hrefs = page.xpath("//a/@href")
-    assert not any(h.lower().startswith("javascript:") for h in hrefs)
-    assert "https://www.bignewsnetwork.com/news/1" in hrefs
+    for page in _pages(written):
+        assert page.xpath("//link | //script | //*[@src] | //iframe") == []
+        assert "font" in page.xpath("string(//head/style)")
+        hrefs = page.xpath("//a/@href")
+        assert not any(h.lower().startswith("javascript:") for h in hrefs)
+    assert "https://www.bignewsnetwork.com/news/1" in _story_page(written, "s-troops").xpath(
+        "//a/@href"
+    )
 
 
-def test_html_links_resolve_within_the_page(written: dict[str, Path]) -> None:
+def test_html_links_resolve_within_the_pages(written: dict[str, Path]) -> None:
     page = _page(written)
-    ids = set(page.xpath("//@id"))
-    internal = [h[1:] for h in page.xpath("//a/@href") if h.startswith("#")]
-    assert internal and all(target in ids for target in internal), set(internal) - ids
     story_links = page.xpath("//table[@class='stories']//a")
     assert [a.text_content() for a in story_links] == [
         "North Korea sends more troops to Russia",
         "Floods close roads",
     ]
-    section = page.get_element_by_id(story_links[0].get("href")[1:])
+    # each row opens its story's own page, and that page links back
+    target = written["html"].parent / story_links[0].get("href")
+    story = lxml_html.fromstring(target.read_bytes())
+    assert story.xpath("//header//a/@href") == ["../report.html"]
+    section = story.xpath("//section[@class='story']")[0]
     assert section.xpath("string(.//h2)") == "North Korea sends more troops to Russia"
     outlets = [td.text_content() for td in section.xpath(".//table[@class='articles']//td[1]")]
     assert outlets == ["AFP", "Big News Network"]
+    for one in _pages(written):
+        ids = set(one.xpath("//@id"))
+        internal = [h[1:] for h in one.xpath("//a/@href") if h.startswith("#")]
+        assert all(target in ids for target in internal), set(internal) - ids
+    assert sorted(p.name for p in written["stories"].iterdir()) == [
+        "story-s-floods.html",
+        "story-s-troops.html",
+    ]
 
 
 def test_html_marks_duplicates_with_their_original(written: dict[str, Path]) -> None:
-    page = _page(written)
+    page = _story_page(written, "s-troops")
     copy_row = page.xpath("//section[@id='story-s-troops']//tr[@class='copy']")[0]
     cell = copy_row.xpath("./td[5]")[0]
     assert " ".join(cell.text_content().split()) == "copy of AFP (similarity 0.97)"
@@ -364,7 +395,7 @@ def test_html_marks_duplicates_with_their_original(written: dict[str, Path]) -> 
 
 
 def test_html_shows_removed_clutter_collapsed(written: dict[str, Path]) -> None:
-    page = _page(written)
+    page = _story_page(written, "s-troops")
     afp = page.get_element_by_id("article-a-afp")
     details = afp.xpath(".//details[@class='removed']")[0]
     assert details.get("open") is None
@@ -383,7 +414,7 @@ def test_html_lists_input_errors(written: dict[str, Path]) -> None:
 
 
 def test_html_claims_and_facets_only_where_present(written: dict[str, Path]) -> None:
-    page = _page(written)
+    page = _story_page(written, "s-troops")
     troops = page.get_element_by_id("story-s-troops")
     assert troops.xpath(".//h3/text()") == [
         "Facets",
@@ -398,7 +429,7 @@ def test_html_claims_and_facets_only_where_present(written: dict[str, Path]) -> 
     assert claim.text_content().startswith("More than 10,000 soldiers were sent")
     note = page.get_element_by_id("about-claim-c1").text_content()
     assert "National Intelligence Service" in note and "≥ 10,000 troops" in note
-    floods = page.get_element_by_id("story-s-floods")
+    floods = _story_page(written, "s-floods").get_element_by_id("story-s-floods")
     assert floods.xpath(".//h3/text()") == ["Articles", "Article texts"]
 
 
@@ -598,7 +629,7 @@ def rich() -> dict[str, Any]:
 
 @pytest.fixture
 def rich_page(rich: dict[str, Any]) -> Any:
-    return lxml_html.fromstring(render_html(rich))
+    return lxml_html.fromstring(render_story_html(rich, 0))
 
 
 def _words(element: Any) -> str:
@@ -786,7 +817,7 @@ def test_markdown_carries_brief_facets_exclusives_and_changes(rich: dict[str, An
 
 def test_story_without_changes_has_no_changes_section(report: dict[str, Any]) -> None:
     assert "What changed" not in render_markdown(report)
-    assert "What changed" not in render_html(report)
+    assert "What changed" not in render_story_html(report, 0)
 
 
 def test_rich_report_renders_the_same_bytes_twice() -> None:
@@ -795,6 +826,7 @@ def test_rich_report_renders_the_same_bytes_twice() -> None:
     one = build_report(*first, [], GENERATED_AT)
     two = build_report(list(reversed(second[0])), second[1], [], GENERATED_AT)
     assert render_html(one) == render_html(two)
+    assert render_story_html(one, 0) == render_story_html(two, 0)
     assert render_markdown(one) == render_markdown(two)
 
 
@@ -810,7 +842,9 @@ def test_a_facet_shows_only_the_figures_it_compares() -> None:
         )
     ]
     injuries.figures = {"c2": [1]}
-    page = lxml_html.fromstring(render_html(build_report(articles, stories, [], GENERATED_AT)))
+    page = lxml_html.fromstring(
+        render_story_html(build_report(articles, stories, [], GENERATED_AT), 0)
+    )
     (origin,) = page.get_element_by_id("facet-f2").xpath(".//ul[@class='origins']/li")
     assert "“2,700”" in _words(origin)
     assert "About 300" not in _words(origin)
@@ -821,7 +855,9 @@ def test_a_background_figure_is_labelled_in_its_claim_note() -> None:
     (story,) = stories
     c2 = next(c for c in story.claims if c.id == "c2")
     c2.quantities[0].background = True
-    page = lxml_html.fromstring(render_html(build_report(articles, stories, [], GENERATED_AT)))
+    page = lxml_html.fromstring(
+        render_story_html(build_report(articles, stories, [], GENERATED_AT), 0)
+    )
     words = _words(page.get_element_by_id("about-claim-c2"))
     assert "“About 300” (300 killed, approximate, of an earlier event: not compared)" in words
     assert "“2,700” (2,700 injured)" in words

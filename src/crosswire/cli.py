@@ -174,7 +174,7 @@ def analyze(
         out.print(f"  [yellow]error[/yellow] {_plain(error.input)}: {_plain(error.error)}")
     if store is not None and result.new_in_store is not None:
         out.print(f"store: {_plain(store.url)} ({result.new_in_store} new articles)")
-    out.print(f"report: {_plain(str(written['html']))} (also report.json, report.md)")
+    _report_line(written)
     if result.errors:
         raise typer.Exit(1)
 
@@ -210,6 +210,13 @@ def _open_store(db: str | None) -> Store:
         _usage_error(f"--db {db!r} needs the Python package {exc.name!r}, which is not installed")
     except OperationalError as exc:
         _usage_error(f"cannot open the store {db or 'at the default place'}: {exc.orig}")
+
+
+def _report_line(written: dict[str, Path]) -> None:
+    out.print(
+        f"report: {_plain(str(written['html']))}"
+        " (a page per story in stories/; also report.json, report.md)"
+    )
 
 
 @app.command()
@@ -250,7 +257,7 @@ def report(
     out.print(
         f"{_n(len(stories), 'story', 'stories')} from {_n(len(articles), 'article')} in the store"
     )
-    out.print(f"report: {_plain(str(written['html']))} (also report.json, report.md)")
+    _report_line(written)
 
 
 @app.command()

@@ -1,9 +1,15 @@
-"""report.html: one self-contained page (inline CSS, no scripts, no network).
+"""report.html and one page per story: self-contained pages (inline CSS, no scripts,
+no network).
 
-Every string on the page comes from third-party articles, so the template
-autoescapes and the one piece of markup built here (an article's text with its
-claim sentences wrapped in `<mark id="claim-…">`) escapes each text run itself.
-A link to `#claim-<id>` scrolls to that sentence and `:target` CSS highlights it.
+report.html is the table of stories (each row links to `stories/<anchor>.html`), the
+articles in no story and the input errors; a story's page holds the story (brief,
+facets, sources, entities, its articles' texts with their claims) and its articles'
+details. No page grows with the corpus but the table of stories, one row a story.
+
+Every string on a page comes from third-party articles, so the templates autoescape
+and the one piece of markup built here (an article's text with its claim sentences
+wrapped in `<mark id="claim-…">`) escapes each text run itself. A link to
+`#claim-<id>` scrolls to that sentence and `:target` CSS highlights it.
 """
 
 from __future__ import annotations
@@ -15,7 +21,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
-from crosswire.report.view import ClaimView, ReportView, TextPiece, report_view
+from crosswire.report.view import ClaimView, ReportView, StoryView, TextPiece, report_view
 
 _SUMMARY_CARDS = (
     ("stories", "stories"),
@@ -26,14 +32,35 @@ _SUMMARY_CARDS = (
 )
 
 
+STORY_FOLDER = "stories"
+
+
 def render_html(report: Mapping[str, Any]) -> str:
+    """report.html, the table of stories."""
     return "".join(html_chunks(report_view(report)))
+
+
+def render_story_html(report: Mapping[str, Any], index: int) -> str:
+    """The page of the report's INDEXth story."""
+    view = report_view(report)
+    return "".join(_story_chunks(view, view.stories[index]))
 
 
 def html_chunks(view: ReportView) -> Iterator[str]:
     """report.html piece by piece (Jinja's streaming render), for writing as it is made."""
     template = _environment().get_template("report.html")
     return template.generate(view=view, summary_cards=_SUMMARY_CARDS)
+
+
+def story_pages(view: ReportView) -> Iterator[tuple[str, Iterator[str]]]:
+    """(file name, chunks) of each story's page, one story built at a time."""
+    for story in view.stories:
+        yield f"{story.anchor}.html", _story_chunks(view, story)
+
+
+def _story_chunks(view: ReportView, story: StoryView) -> Iterator[str]:
+    template = _environment().get_template("story.html")
+    return template.generate(story=story, generated_at=view.generated_at)
 
 
 @cache

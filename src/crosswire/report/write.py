@@ -1,14 +1,16 @@
-"""Write report.json, report.md and report.html side by side."""
+"""Write report.json, report.md and report.html side by side, and the story pages
+report.html links to in `stories/`."""
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from crosswire.report.html import html_chunks
+from crosswire.report.html import STORY_FOLDER, html_chunks, story_pages
 from crosswire.report.markdown import markdown_chunks
 from crosswire.report.view import report_view
 
@@ -18,7 +20,8 @@ HTML_NAME = "report.html"
 
 
 def write_reports(report: dict[str, Any], out_dir: Path) -> dict[str, Path]:
-    """Write the three files into `out_dir` (created if missing); return their paths.
+    """Write the three files and the story pages into `out_dir` (created if missing);
+    return their paths (`stories`: the folder of story pages).
 
     Each file is streamed to a temporary file as it is rendered (one story at a
     time), and only when all three are complete do they replace the previous ones:
@@ -40,18 +43,35 @@ def write_reports(report: dict[str, Any], out_dir: Path) -> dict[str, Path]:
     temps = {
         kind: path.with_name(f".{path.name}.{os.getpid()}.tmp") for kind, path in paths.items()
     }
+    pages = out_dir / STORY_FOLDER
+    fresh = out_dir / f".{STORY_FOLDER}.{os.getpid()}.tmp"
+    stale = out_dir / f".{STORY_FOLDER}.{os.getpid()}.old"
     try:
         for kind, chunks in contents.items():
-            with temps[kind].open("w", encoding="utf-8", newline="\n") as handle:
-                for chunk in chunks:
-                    handle.write(chunk)
-        # A reader polling the folder (watch mode, the web app) never sees half a file.
+            _write(temps[kind], chunks)
+        shutil.rmtree(fresh, ignore_errors=True)
+        fresh.mkdir()
+        for name, chunks in story_pages(view):
+            _write(fresh / name, chunks)
+        # A reader polling the folder (watch mode, the web app) never sees half a file;
+        # the story pages are swapped as one folder, so no page of an older run lingers
+        if pages.is_dir():
+            pages.rename(stale)
+        fresh.rename(pages)
         for kind, path in paths.items():
             os.replace(temps[kind], path)
     finally:
         for temp in temps.values():
             temp.unlink(missing_ok=True)
-    return paths
+        shutil.rmtree(fresh, ignore_errors=True)
+        shutil.rmtree(stale, ignore_errors=True)
+    return {**paths, "stories": pages}
+
+
+def _write(path: Path, chunks: Iterable[str]) -> None:
+    with path.open("w", encoding="utf-8", newline="\n") as handle:
+        for chunk in chunks:
+            handle.write(chunk)
 
 
 def _then_newline(chunks: Iterable[str]) -> Iterable[str]:
