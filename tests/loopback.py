@@ -6,7 +6,8 @@
         fetcher.fetch(server.url("/feed.xml"), kind="feed")
         assert server.requests("/feed.xml")[0].header("user-agent").startswith("crosswire/")
 
-A route is a `Reply` (served as is, every time) or a function of the `Request` that
+GET and POST are answered; a POST body is kept on its `Request` (`posted` reads the
+JSON ones). A route is a `Reply` (served as is, every time) or a function of the `Request` that
 returns one (conditional GETs, counters, content that changes between requests);
 `route` again replaces it. Every request is recorded with its headers and the
 `time.monotonic()` it arrived, and the bytes of body written per path are counted, so a
@@ -17,6 +18,7 @@ Only 127.0.0.1 (or another loopback address) is ever bound; port 0 picks a free 
 
 from __future__ import annotations
 
+import json
 import sys
 import threading
 import time
@@ -34,6 +36,7 @@ class Request:
     path: str  # as sent, query included
     headers: dict[str, str]  # names lowercase
     time: float  # time.monotonic() when the request's headers had arrived
+    body: bytes = b""  # what a POST sent (at most MAX_POST bytes of it)
 
     def header(self, name: str) -> str | None:
         return self.headers.get(name.lower())
@@ -68,6 +71,7 @@ class Reply:
 
 
 Route = Reply | Callable[[Request], Reply]
+MAX_POST = 4_000_000  # bytes of a POST body kept; a test posts far less
 NOT_FOUND = Reply.error(404)
 
 
@@ -76,10 +80,16 @@ class _Handler(BaseHTTPRequestHandler):
     server: _Server
 
     def do_GET(self) -> None:
+        self._answer("GET", b"")
+
+    def do_POST(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        self._answer("POST", self.rfile.read(min(length, MAX_POST)))
+
+    def _answer(self, method: str, body: bytes) -> None:
         owner = self.server.owner
-        request = Request(
-            "GET", self.path, {k.lower(): v for k, v in self.headers.items()}, time.monotonic()
-        )
+        headers = {k.lower(): v for k, v in self.headers.items()}
+        request = Request(method, self.path, headers, time.monotonic(), body)
         path = urlsplit(self.path).path
         route = owner.record(request, path)
         reply = route(request) if callable(route) else route
@@ -194,6 +204,10 @@ class LoopbackServer:
     def requests(self, path: str | None = None) -> list[Request]:
         with self._lock:
             return [r for r in self._requests if path is None or urlsplit(r.path).path == path]
+
+    def posted(self, path: str) -> list[Any]:
+        """The JSON bodies POSTed to `path`, in arrival order."""
+        return [json.loads(r.body) for r in self.requests(path) if r.method == "POST"]
 
     def sent(self, path: str) -> int:
         """Body bytes written to clients for `path` so far."""

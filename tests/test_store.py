@@ -45,8 +45,13 @@ def test_schema_is_created_by_migrations_and_reopening_is_harmless(store_url: st
         "entries",
         "seen_files",
         "article_revisions",
+        "story_index",
+        "story_outlets",
+        "story_entities",
+        "watchlists",
+        "watch_alerts",
     } <= tables
-    assert version == "0007"
+    assert version == "0009"
     store.close()
 
 

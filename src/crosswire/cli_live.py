@@ -23,7 +23,9 @@ from crosswire.cli import _echo, _n, _open_store, _plain, _usage_error, app, err
 from crosswire.sources.watch import DEFAULT_INTERVAL_S, PassStats, Watcher
 
 if TYPE_CHECKING:
+    from crosswire.notify.mail import SmtpServer
     from crosswire.sources import Fetcher
+    from crosswire.store import Store
 
 _DB_HELP = "Store URL (sqlite:///file.db, postgresql://...). Default: per-user."
 _DELAY_HELP = "Seconds between two requests to a host."
@@ -114,11 +116,17 @@ def watch(
     host_delay: Annotated[float, typer.Option(help=_DELAY_HELP)] = 1.0,
     timeout: Annotated[float, typer.Option(help="Seconds one fetch may take in all.")] = 30.0,
     once: Annotated[bool, typer.Option("--once", help="One pass, then exit (for cron).")] = False,
+    smtp: Annotated[
+        str | None,
+        typer.Option(help="SMTP server (HOST:PORT) for the alerts of watch lists with --email."),
+    ] = None,
 ) -> None:
     """Follow feeds and a folder until stopped, analyzing what they bring into the store.
 
-    Ctrl-C or SIGTERM finishes the current item, commits and exits 0.
+    After each pass that stored articles, the watch lists (`crosswire alerts`) are
+    checked. Ctrl-C or SIGTERM finishes the current item, commits and exits 0.
     """
+    from crosswire.cli_notify import _smtp
     from crosswire.sources.feeds import read_feed_list
 
     if feeds is None and folder is None:
@@ -132,6 +140,7 @@ def watch(
             specs = read_feed_list(feeds)
         except (OSError, ValueError, UnicodeDecodeError) as exc:
             _usage_error(f"--feeds {feeds}: {exc}")
+    mail = _smtp(smtp) if smtp is not None else None
     store = _open_store(db)
     fetcher = _fetcher(allow_private, host_delay, timeout)
     stop = threading.Event()
@@ -158,6 +167,8 @@ def watch(
             while not stop.is_set():
                 stats = watcher.poll(stop)
                 display.done(stats)
+                if stats.articles:
+                    _alert(store, mail, allow_private)
                 if once or stop.is_set():
                     break
                 stop.wait(watcher.seconds_to_next())
@@ -167,6 +178,22 @@ def watch(
         store.close()
         fetcher.close()
     out.print("stopped" if stop.is_set() else "done")
+
+
+def _alert(store: Store, smtp: SmtpServer | None, allow_private: bool) -> None:
+    """The watch lists' alerts on what a pass stored; a failure to deliver one is a line
+    on stderr, never the end of the watch."""
+    from crosswire.notify.alerts import check_all
+
+    try:
+        raised = check_all(store, smtp=smtp, allow_private=allow_private)
+    except Exception as exc:  # a mail server or store hiccup: the next pass checks again
+        err.print(f"alerts: {_plain(type(exc).__name__)}: {_plain(str(exc)[:200])}")
+        return
+    for alert in raised:
+        _echo(f"alert {alert.watchlist}: {alert.summary} [{alert.headline}]")
+        if alert.error:
+            err.print(f"alert {_plain(alert.watchlist)}: {_plain(alert.error)}")
 
 
 class _Display:

@@ -335,9 +335,19 @@ def from_dict(cls: type[T], data: Mapping[str, Any]) -> T:
     The store keeps stories as JSON; this is the way back. Unknown keys are ignored
     so that rows written by a newer version still load.
     """
-    hints = get_type_hints(cls)
-    names = [f.name for f in fields(cls)]  # type: ignore[arg-type]
-    return cls(**{name: _from_value(hints[name], data[name]) for name in names if name in data})
+    fields_of = _FIELD_HINTS.get(cls)
+    if fields_of is None:
+        # get_type_hints evaluates every annotation anew: asked per object, it was most
+        # of the time of loading a stored story
+        hints = get_type_hints(cls)
+        fields_of = _FIELD_HINTS[cls] = tuple(
+            (f.name, hints[f.name])
+            for f in fields(cls)  # type: ignore[arg-type]
+        )
+    return cls(**{name: _from_value(hint, data[name]) for name, hint in fields_of if name in data})
+
+
+_FIELD_HINTS: dict[type, tuple[tuple[str, Any], ...]] = {}
 
 
 def _from_value(hint: Any, value: Any) -> Any:

@@ -51,6 +51,7 @@ from crosswire.model import (
     published_instant,
     to_plain,
 )
+from crosswire.store.query import index_stories
 from crosswire.store.schema import (
     article_revisions,
     articles,
@@ -496,6 +497,8 @@ class Store:
         ):
             for chunk in _chunks(child_rows, 500):
                 conn.execute(insert(table), chunk)
+        # the web's story list and search read this index; it changes with the stories
+        index_stories(conn, items, gone)
 
     def _save_errors(self, conn: Connection, run_id: int, errors: Iterable[InputError]) -> None:
         rows = [{"run_id": run_id, "input": e.input, "error": e.error} for e in errors]
