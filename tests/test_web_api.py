@@ -440,10 +440,12 @@ def test_serve_refuses_other_hosts_without_a_token(tmp_path: Path) -> None:
     assert proc.returncode == 2 and "--token" in proc.stdout + proc.stderr
 
 
-def test_serve_serves_the_store(corpus_db: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", [1, 2])
+def test_serve_serves_the_store(corpus_db: Path, tmp_path: Path, workers: int) -> None:
     port = _free_port()
+    db = f"sqlite:///{corpus_db}"
     proc = subprocess.Popen(
-        [str(CROSSWIRE), "serve", "--db", f"sqlite:///{corpus_db}", "--port", str(port)],
+        [str(CROSSWIRE), "serve", "--db", db, "--port", str(port), "--workers", str(workers)],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,

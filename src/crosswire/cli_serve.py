@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import gc
 import ipaddress
-from typing import Annotated
+import json
+import os
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from crosswire.cli import _echo, _open_store, _usage_error, app
+
+if TYPE_CHECKING:
+    from fastapi import FastAPI
 
 _DB_HELP = "Store URL (sqlite:///file.db, postgresql://...). Default: per-user."
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1")
@@ -36,6 +41,9 @@ def serve(
             "required to listen on anything but loopback.",
         ),
     ] = None,
+    workers: Annotated[
+        int, typer.Option(help="Server processes (pages render on one core each).")
+    ] = 1,
 ) -> None:
     """Serve the stories as web pages and a JSON API (/api/v1, docs at /docs).
 
@@ -57,17 +65,52 @@ def serve(
         )
     if token is not None and len(token) < 16:
         _usage_error("--token: use at least 16 characters")
+    if not 1 <= workers <= 64:
+        _usage_error(f"--workers {workers}: give 1-64")
     _open_store(db).close()  # a bad --db is a usage error before the server starts
     from crosswire.store import default_url
 
     # on loopback only loopback names are served: a page elsewhere cannot rebind a
     # name of its own to this server and read it
     allowed = sorted({*LOOPBACK_NAMES, host}) if loopback else None
-    web = create_app(db or default_url(), token=token, allowed_hosts=allowed)
     shown = f"[{host}]" if ":" in host else host
+    _echo(f"crosswire serving on http://{shown}:{port}/ (API docs at /docs); Ctrl-C stops")
+    if workers > 1:
+        # each worker process builds its own app (and store connection) from the
+        # environment it inherits; the listening socket is shared
+        os.environ[APP_ENV] = json.dumps(
+            {"db": db or default_url(), "token": token, "allowed": allowed}
+        )
+        uvicorn.run(
+            f"{__name__}:app_from_env",
+            factory=True,
+            workers=workers,
+            host=host,
+            port=port,
+            log_level="warning",
+            server_header=False,
+        )
+        return
+    web = create_app(db or default_url(), token=token, allowed_hosts=allowed)
+    _freeze()
+    uvicorn.run(web, host=host, port=port, log_level="warning", server_header=False)
+
+
+APP_ENV = "CROSSWIRE_SERVE_APP"
+
+
+def app_from_env() -> FastAPI:
+    """The app a worker process serves, as `serve --workers N` configured it."""
+    from crosswire.web import create_app
+
+    config = json.loads(os.environ[APP_ENV])
+    web = create_app(config["db"], token=config["token"], allowed_hosts=config["allowed"])
+    _freeze()
+    return web
+
+
+def _freeze() -> None:
     # what is loaded now (the app, its templates) lives as long as the server: the
     # collector need not walk it on every collection a page's view models set off
     gc.collect()
     gc.freeze()
-    _echo(f"crosswire serving on http://{shown}:{port}/ (API docs at /docs); Ctrl-C stops")
-    uvicorn.run(web, host=host, port=port, log_level="warning", server_header=False)
