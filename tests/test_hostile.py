@@ -11,6 +11,7 @@ from typing import Any
 
 import lxml.html
 import pytest
+from browser import CHROMIUM, CHROMIUM_ARGS, need_chromium
 from hostile_corpus import ECB, PAGES, build
 from playwright.sync_api import sync_playwright
 
@@ -101,23 +102,8 @@ def test_no_live_markup_in_the_html_report(hostile_run: Any) -> None:
     assert any("window.__pwned" in page.text_content() for page in pages)
 
 
-CHROMIUM = Path("/usr/bin/chromium")
-# Debian's Chromium, headless; no background traffic (this machine has no network)
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-
 def test_nothing_from_the_inputs_runs_in_a_real_browser(hostile_run: Any) -> None:
-    if not CHROMIUM.exists():
-        if os.environ.get("CI"):
-            pytest.fail("Debian's chromium is not installed (.ci/run installs it)")
-        pytest.skip("chromium is not installed")
+    need_chromium()
     _, _, tmp = hostile_run
     dialogs: list[str] = []
     requests: list[str] = []

@@ -12,18 +12,9 @@ from urllib.parse import quote, unquote
 
 import httpx
 import pytest
+from browser import CHROMIUM, CHROMIUM_ARGS, need_chromium
 from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
-from web_server import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    DOCS,
-    TOKEN,
-    Site,
-    corpus_db,
-    need_chromium,
-    site,
-    writable,
-)
+from web_server import DOCS, TOKEN, Site, corpus_db, site, writable
 
 __all__ = ["corpus_db", "site", "writable"]
 

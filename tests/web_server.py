@@ -7,7 +7,6 @@ pytest finds them there, and the session-scoped ones are built once for all modu
 
 from __future__ import annotations
 
-import os
 import shutil
 import socket
 import threading
@@ -29,16 +28,6 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "examples" / "corpus"
 DOCS = ROOT / "docs"
 CONTRACT = ROOT.parent / "shared" / "contract" / "report.schema.json"
-CHROMIUM = Path("/usr/bin/chromium")
-# as tests/test_hostile.py: Debian's Chromium, headless, no background traffic
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 TOKEN = "test-token-0123456789abcdef"
 
 
@@ -105,11 +94,3 @@ def writable(corpus_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
     url = copy_db(corpus_db, tmp_path_factory.mktemp("web-writable"), "writable.db")
     with serving(create_app(url, token=TOKEN, max_body=256 * 1024)) as base:
         yield Site(base, url)
-
-
-def need_chromium() -> None:
-    if CHROMIUM.exists():
-        return
-    if os.environ.get("CI"):
-        pytest.fail("Debian's chromium is not installed (.ci/run installs it)")
-    pytest.skip("chromium is not installed")

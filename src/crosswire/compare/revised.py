@@ -84,19 +84,20 @@ def carry_revisions(story: Story, stored: Sequence[Revision]) -> int:
     Returns how many were carried."""
     facet_of = {claim_id: facet for facet in story.facets for claim_id in facet.claims}
     current = {claim.id for claim in story.claims}
-    shown = {_key(r) for facet in story.facets for r in facet.revisions}
+    shown = {revision_key(r) for facet in story.facets for r in facet.revisions}
     carried = 0
     for revision in stored:
         facet = facet_of.get(revision.new_claim)
-        if facet is None or _key(revision) in shown or not _an_edit(revision, current):
+        if facet is None or revision_key(revision) in shown or not _an_edit(revision, current):
             continue
         facet.revisions.append(revision)
-        shown.add(_key(revision))
+        shown.add(revision_key(revision))
         carried += 1
     return carried
 
 
-def _key(revision: Revision) -> tuple[str, str, str, str]:
+def revision_key(revision: Revision) -> tuple[str, str, str, str]:
+    """What makes two revisions one: the same claims and values (wherever shown)."""
     return (revision.old_claim, revision.new_claim, revision.old_value, revision.new_value)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
+from crosswire.compare.revised import revision_key
 from crosswire.model import Claim, Facet, Revision, Story, StoryChanges, published_instant
 
 # which claims count as new (arrived or published after the moment asked about)
@@ -123,7 +124,7 @@ def story_facts(
     for facet, revision in (
         (f, r) for group in (facets, story.facets) for f in group for r in f.revisions
     ):
-        key = (revision.old_claim, revision.new_claim, revision.old_value, revision.new_value)
+        key = revision_key(revision)
         if key not in seen and new_revision(revision):
             seen.add(key)
             facts.revisions.append(_revision(revision, facet, names))

@@ -422,7 +422,7 @@ def _article_view(
         published=format_time(article.get("published")),
         copy_of=_copy_ref(article, articles),
         provenance=_provenance_rows(article),
-        href=_web_url(article.get("url")),
+        href=web_url(article.get("url")),
         story_anchor=anchor("story", story)
         if isinstance(story, str) and story in story_ids
         else None,
@@ -430,11 +430,16 @@ def _article_view(
     )
 
 
-def _web_url(url: str | None) -> str | None:
-    # autoescaping does not stop a "javascript:" link, so only web URLs become links
-    if url and urlsplit(url).scheme.lower() in ("http", "https"):
-        return url
-    return None
+def web_url(url: str | None) -> str | None:
+    """URL when it is safe to link (http or https), else None: autoescaping does not
+    stop a "javascript:" or "data:" link. A URL that does not parse is no link."""
+    if not url:
+        return None
+    try:
+        scheme = urlsplit(url.strip()).scheme.lower()
+    except ValueError:
+        return None
+    return url.strip() if scheme in ("http", "https") else None
 
 
 def _copy_ref(

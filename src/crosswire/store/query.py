@@ -388,20 +388,7 @@ def search_stories(
         if not tokens:
             return Page([], 0, page, limit)
         conditions.append(story_index.c.key.in_(_matching_keys(store, tokens)))
-    if where.outlet:
-        conditions.append(
-            story_index.c.story.in_(
-                select(story_outlets.c.story).where(story_outlets.c.outlet == where.outlet)
-            )
-        )
-    if where.entity:
-        conditions.append(
-            story_index.c.story.in_(
-                select(story_entities.c.story).where(
-                    story_entities.c.norm == normalize_name(where.entity)
-                )
-            )
-        )
+    conditions += _named_by(where)
     if where.since is not None:
         conditions.append(story_index.c.last_ts >= where.since)
     if where.until is not None:
@@ -418,6 +405,26 @@ def search_stories(
         total = int(conn.execute(count).scalar_one())
         items = [_summary(row) for row in conn.execute(rows)] if total else []
     return Page(items, total, page, limit)
+
+
+def _named_by(where: StoryFilter) -> list[Any]:
+    """Conditions on the stories an outlet printed or an entity is named in."""
+    conditions: list[Any] = []
+    if where.outlet:
+        conditions.append(
+            story_index.c.story.in_(
+                select(story_outlets.c.story).where(story_outlets.c.outlet == where.outlet)
+            )
+        )
+    if where.entity:
+        conditions.append(
+            story_index.c.story.in_(
+                select(story_entities.c.story).where(
+                    story_entities.c.norm == normalize_name(where.entity)
+                )
+            )
+        )
+    return conditions
 
 
 def _recent_first(store: Store) -> list[Any]:
@@ -617,20 +624,7 @@ def story_times(store: Store, where: StoryFilter, cap: int = 5000) -> list[float
     """The first publication time of the stories WHERE selects (newest CAP), for a
     chart of them over time."""
     conditions: list[Any] = [story_index.c.first_ts.is_not(None)]
-    if where.outlet:
-        conditions.append(
-            story_index.c.story.in_(
-                select(story_outlets.c.story).where(story_outlets.c.outlet == where.outlet)
-            )
-        )
-    if where.entity:
-        conditions.append(
-            story_index.c.story.in_(
-                select(story_entities.c.story).where(
-                    story_entities.c.norm == normalize_name(where.entity)
-                )
-            )
-        )
+    conditions += _named_by(where)
     query = (
         select(story_index.c.first_ts)
         .where(and_(*conditions))

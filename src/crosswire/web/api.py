@@ -88,15 +88,17 @@ def with_changes(store: Store, story: dict[str, Any], since: datetime) -> dict[s
     return story
 
 
-def _story_or_redirect(
-    request: Request, story_id: str, tail: str = ""
+def story_or_redirect(
+    request: Request, story_id: str, tail: str = "", base: str = "/api/v1/stories/"
 ) -> dict[str, Any] | RedirectResponse:
+    """The story as the contract's object, or a 308 to BASE + its id now (+ TAIL, and
+    the request's query) when STORY_ID was merged into it; 404 if never stored."""
     found = load_story(store_of(request), story_id)
     if found is None:
         raise HTTPException(404, f"no story {story_id!r}")
     story, resolved = found
     if resolved != story_id:
-        url = f"/api/v1/stories/{quote(resolved, safe='')}{tail}"
+        url = f"{base}{quote(resolved, safe='')}{tail}"
         if request.url.query:
             url += f"?{request.url.query}"
         return RedirectResponse(url, status_code=308)
@@ -147,7 +149,7 @@ def list_stories(
 def get_story(request: Request, story_id: str, since: ApiTime = None) -> Any:
     """One story as the report gives it; with `since`, what changed after that time."""
     moment = parse_time("since", since)
-    story = _story_or_redirect(request, story_id)
+    story = story_or_redirect(request, story_id)
     if isinstance(story, RedirectResponse):
         return story
     if moment is not None:
@@ -163,7 +165,7 @@ def get_story(request: Request, story_id: str, since: ApiTime = None) -> Any:
 )
 def get_claims(request: Request, story_id: str, article: Name = None) -> Any:
     """A story's claims, each pointing at its sentence; `article` narrows to one."""
-    story = _story_or_redirect(request, story_id, "/claims")
+    story = story_or_redirect(request, story_id, "/claims")
     if isinstance(story, RedirectResponse):
         return story
     items = story["claims"]
@@ -186,7 +188,7 @@ def get_facets(
     ] = None,
 ) -> Any:
     """A story's facets: figures lined up across outlets, with their status."""
-    story = _story_or_redirect(request, story_id, "/facets")
+    story = story_or_redirect(request, story_id, "/facets")
     if isinstance(story, RedirectResponse):
         return story
     items = story["facets"]

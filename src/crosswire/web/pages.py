@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import time
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -20,7 +19,17 @@ from crosswire.report.view import anchor
 from crosswire.store import Store
 from crosswire.store import query as sq
 from crosswire.web import svg
-from crosswire.web.api import Limit, Name, Page, Text, Time, load_story, store_of, with_changes
+from crosswire.web.api import (
+    Limit,
+    Name,
+    Page,
+    Text,
+    Time,
+    load_story,
+    store_of,
+    story_or_redirect,
+    with_changes,
+)
 from crosswire.web.params import clean, list_params, parse_time
 from crosswire.web.render import page, path_part
 from crosswire.web.story import article_href, build_article_page, build_story_page
@@ -70,13 +79,10 @@ def story_page(
     fpage: Page = 1,
 ) -> Response:
     moment = parse_time("since", since)
-    found = load_story(store_of(request), story_id)
-    if found is None:
-        raise HTTPException(404, f"no story {story_id!r}")
-    story, resolved = found
-    if resolved != story_id:
-        url = f"/stories/{quote(resolved, safe='')}"
-        return RedirectResponse(url + (f"?{request.url.query}" if request.url.query else ""), 308)
+    story = story_or_redirect(request, story_id, base="/stories/")
+    if isinstance(story, RedirectResponse):
+        return story
+    resolved = story_id
     store = store_of(request)
     if moment is not None:
         story = with_changes(store, story, moment)

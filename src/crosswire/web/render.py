@@ -6,27 +6,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from functools import cache
 from typing import Any
-from urllib.parse import quote, urlencode, urlsplit
+from urllib.parse import quote, urlencode
 
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from crosswire.report.html import count_noun, marked_text
-from crosswire.report.view import ClaimRef, ValueView, format_time
-
-
-def web_url(url: str | None) -> str | None:
-    """URL when it is safe to link (http or https), else None: autoescaping does not
-    stop a "javascript:" or "data:" link."""
-    if not url:
-        return None
-    try:
-        scheme = urlsplit(url.strip()).scheme.lower()
-    except ValueError:
-        return None
-    return url.strip() if scheme in ("http", "https") else None
-
+from crosswire.report.view import ClaimRef, ValueView, format_time, web_url
 
 _PLURALS = {"story": "stories", "entity": "entities", "entity name": "entity names"}
 
