@@ -883,3 +883,14 @@ def test_a_revised_article_shows_what_changed_in_every_report(tmp_path: Path) ->
     assert page.xpath("//pre[@class='diff']//b") == []
     markdown = written["md"].read_text(encoding="utf-8")
     assert "+Six votes to three." in markdown and "<b>" not in markdown
+
+
+def test_an_article_url_that_does_not_parse_is_shown_not_linked() -> None:
+    # a bug: the report's link check let urlsplit's ValueError end the whole report
+    odd = Article(
+        id="a-odd", input="odd.txt", text="A harbour note.", outlet="Desk", url="http://[harbour"
+    )
+    report = build_report([odd], [], [], GENERATED_AT)
+    page = lxml_html.fromstring(render_html(report))
+    assert "http://[harbour" in page.text_content()
+    assert "http://[harbour" not in page.xpath("//a/@href")
