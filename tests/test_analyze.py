@@ -14,6 +14,7 @@ import jsonschema
 import lxml.html
 import pytest
 from test_ingest import write_broken, write_good
+from test_report import check_markdown_links
 from typer.testing import CliRunner
 
 from crosswire.cli import app
@@ -79,12 +80,18 @@ def test_report_files_are_written_for_people_too(seeds_run: tuple[dict[str, Any]
     html = (tmp / "out" / "report.html").read_text(encoding="utf-8")
     (story,) = (tmp / "out" / "stories").glob("*.html")
     page = story.read_text(encoding="utf-8")
-    assert headline in md
+    # the story's Markdown page sits beside its HTML page, and report.md links to it
+    md_page = story.with_suffix(".md").read_text(encoding="utf-8")
+    assert f"]({story.parent.name}/{story.stem}.md)" in md
+    assert headline in md and f"\n## {headline}\n" not in md
+    assert f"\n## {headline}\n" in md_page and "### Claims" in md_page
     for shown in (html, page):  # as a reader sees the page, entities decoded
         assert headline in lxml.html.fromstring(shown).text_content()
-    assert "Foxconn" in page  # removed clutter is shown, not hidden
+    assert "Foxconn" in page and "Foxconn" in md_page  # removed clutter is shown, not hidden
+    assert "Foxconn" not in md
     assert html.lstrip().lower().startswith("<!doctype html")
     assert page.lstrip().lower().startswith("<!doctype html")
+    check_markdown_links(tmp / "out")
 
 
 def test_analyzing_twice_stores_each_article_once_and_gives_the_same_report(

@@ -1,4 +1,5 @@
-"""The report stage: report.json follows the contract; report.md/html are readable and safe."""
+"""The report stage: report.json follows the contract; report.md/html and the story pages
+are readable and safe, and every link in them lands."""
 
 from __future__ import annotations
 
@@ -37,6 +38,7 @@ from crosswire.report import (
     render_html,
     render_markdown,
     render_story_html,
+    render_story_markdown,
     validate_report,
     write_reports,
 )
@@ -282,6 +284,13 @@ def test_write_reports_returns_the_three_files_and_the_story_pages(
         "report.md",
         "stories",
     ]
+    # each story has an .html and an .md page of one name
+    assert sorted(p.name for p in written["stories"].iterdir()) == [
+        "story-s-floods.html",
+        "story-s-floods.md",
+        "story-s-troops.html",
+        "story-s-troops.md",
+    ]
     raw = written["json"].read_text(encoding="utf-8")
     assert "Seoul’s spy agency" in raw, "non-ASCII text must be written as is"
     assert raw.startswith('{\n  "schema": "crosswire.report/1"')
@@ -299,23 +308,41 @@ def test_same_input_gives_byte_identical_files(tmp_path: Path) -> None:
     )
     for kind in ("json", "md", "html"):
         assert first[kind].read_bytes() == second[kind].read_bytes(), kind
+    pages = sorted(p.name for p in first["stories"].iterdir())
+    assert pages == sorted(p.name for p in second["stories"].iterdir())
+    for name in pages:
+        assert (first["stories"] / name).read_bytes() == (second["stories"] / name).read_bytes()
 
 
 def test_markdown_for_a_person(written: dict[str, Path]) -> None:
     text = written["md"].read_text(encoding="utf-8")
     summary = text.split("## Stories")[0]
     assert "| Stories | 2 |" in summary and "| Input errors | 1 |" in summary
-    assert "## North Korea sends more troops to Russia" in text
-    for outlet in ("AFP", "Big News Network", "Voice of America"):
-        assert outlet in text
-    assert "copy of [AFP](#article-a-afp) (similarity 0.97)" in text
+    # report.md is the table of stories: each row opens the story's own page
+    assert (
+        "| [North Korea sends more troops to Russia](stories/story-s-troops.md) | 2 |"
+        " AFP, Big News Network |" in text
+    )
+    assert "| [Floods close roads](stories/story-s-floods.md) | 1 | Voice of America |" in text
     assert ERROR_REASON in text
-    assert "More InformationTOKYO, Japan: Japan's exports rise" in text
-    assert "<script>" not in text
+    assert "## North Korea sends more troops to Russia" not in text
+    assert "## Article details" not in text  # every article is in a story
+    troops = (written["stories"] / "story-s-troops.md").read_text(encoding="utf-8")
+    assert troops.startswith("[All stories](../report.md) · crosswire report generated")
+    assert "\n## North Korea sends more troops to Russia\n" in troops
+    assert "copy of [AFP](#article-a-afp) (similarity 0.97)" in troops
+    assert "More InformationTOKYO, Japan: Japan's exports rise" in troops
+    assert "Voice of America" not in troops and "Floods close roads" not in troops
+    floods = (written["stories"] / "story-s-floods.md").read_text(encoding="utf-8")
+    assert "\n## Floods close roads\n" in floods and "Voice of America" in floods
+    assert "AFP" not in floods
+    for shown in (text, troops, floods):
+        assert "<script>" not in shown
+    check_markdown_links(written["md"].parent)
 
 
 def test_markdown_pipes_do_not_break_table_cells(report: dict[str, Any]) -> None:
-    text = render_markdown(report)
+    text = render_story_markdown(report, 0)
     row = next(line for line in text.splitlines() if "alert" in line and line.startswith("|"))
     cells = re.split(r"(?<!\\)\|", row.strip())[1:-1]
     assert len(cells) == 5, row
@@ -323,7 +350,7 @@ def test_markdown_pipes_do_not_break_table_cells(report: dict[str, Any]) -> None
 
 
 def test_markdown_omits_empty_claim_and_facet_sections(report: dict[str, Any]) -> None:
-    floods = render_markdown(report).split("## Floods close roads")[1].split("\n## ")[0]
+    floods = render_story_markdown(report, 1).split("## Floods close roads")[1]
     assert "### Articles" in floods
     assert "Claims" not in floods and "Facets" not in floods
 
@@ -380,7 +407,7 @@ def test_html_links_resolve_within_the_pages(written: dict[str, Path]) -> None:
         ids = set(one.xpath("//@id"))
         internal = [h[1:] for h in one.xpath("//a/@href") if h.startswith("#")]
         assert all(target in ids for target in internal), set(internal) - ids
-    assert sorted(p.name for p in written["stories"].iterdir()) == [
+    assert sorted(p.name for p in written["stories"].glob("*.html")) == [
         "story-s-floods.html",
         "story-s-troops.html",
     ]
@@ -788,7 +815,7 @@ def test_changes_since_list_conflicts_revisions_confirmations(rich_page: Any) ->
 
 
 def test_markdown_carries_brief_facets_exclusives_and_changes(rich: dict[str, Any]) -> None:
-    text = render_markdown(rich)
+    text = render_story_markdown(rich, 0)
     story = text.split("## North Korea sends troops")[1]
     assert (
         "- Seoul says more than 10,000 troops went; Kyiv says 12,000. "
@@ -816,7 +843,8 @@ def test_markdown_carries_brief_facets_exclusives_and_changes(rich: dict[str, An
 
 
 def test_story_without_changes_has_no_changes_section(report: dict[str, Any]) -> None:
-    assert "What changed" not in render_markdown(report)
+    for index in (0, 1):
+        assert "What changed" not in render_story_markdown(report, index)
     assert "What changed" not in render_story_html(report, 0)
 
 
@@ -828,6 +856,7 @@ def test_rich_report_renders_the_same_bytes_twice() -> None:
     assert render_html(one) == render_html(two)
     assert render_story_html(one, 0) == render_story_html(two, 0)
     assert render_markdown(one) == render_markdown(two)
+    assert render_story_markdown(one, 0) == render_story_markdown(two, 0)
 
 
 def test_a_facet_shows_only_the_figures_it_compares() -> None:
@@ -894,3 +923,217 @@ def test_an_article_url_that_does_not_parse_is_shown_not_linked() -> None:
     page = lxml_html.fromstring(render_html(report))
     assert "http://[harbour" in page.text_content()
     assert "http://[harbour" not in page.xpath("//a/@href")
+
+
+# a link is `](target)`; one whose `]` is escaped is article text shown as is
+_MD_LINK = re.compile(r"(?<!\\)\]\(([^()\s]*)\)")
+_MD_ANCHOR = re.compile(r'(?<!\\)<a id="([^"]+)"></a>')
+
+
+def check_markdown_links(out_dir: Path) -> list[str]:
+    """Every link in report.md and the story pages, as `file: target`, after asserting
+    that each lands on a file of the report and, given a fragment, on an anchor in it."""
+    root = out_dir.resolve()
+    files = [root / "report.md", *sorted((root / "stories").glob("*.md"))]
+    anchors: dict[Path, set[str]] = {}
+    links: list[str] = []
+    dangling: list[str] = []
+    for path in files:
+        for target in _MD_LINK.findall(path.read_text(encoding="utf-8")):
+            links.append(f"{path.relative_to(root)}: {target}")
+            name, _, fragment = target.partition("#")
+            goal = (path.parent / name).resolve() if name else path
+            if goal not in files:
+                dangling.append(links[-1])
+                continue
+            if goal not in anchors:
+                anchors[goal] = set(_MD_ANCHOR.findall(goal.read_text(encoding="utf-8")))
+            if fragment and fragment not in anchors[goal]:
+                dangling.append(links[-1])
+    assert dangling == [], dangling
+    return links
+
+
+# Articles whose links cross files: a copy in another story than its original, an
+# article in two stories, copies to and from articles in no story, a claim and an
+# outlet's article that live in another story, a claim of an article not in the report.
+# A title carries Markdown link syntax, which must stay text.
+CROSS_TITLE = "Evil](#nowhere) [x](../../etc/passwd) <script>"
+
+
+def _cross_report() -> dict[str, Any]:
+    def article(article_id: str, story: str | None, **extra: Any) -> Article:
+        fields: dict[str, Any] = {
+            "input": f"{article_id}.txt",
+            "text": f"{article_id}: Forty boats sank, the port said.",
+            "outlet": f"Outlet {article_id}",
+            "title": f"About {article_id}",
+            "published": "2025-02-27T10:00:00+00:00",
+            "story": story,
+        }
+        return Article(id=article_id, **{**fields, **extra})
+
+    articles = [
+        article("a-orig", "s-one", title=CROSS_TITLE),
+        article("a-both", "s-one"),
+        article("a-late", "s-one", duplicate_of="a-solo", similarity=0.91),
+        article("a-copy", "s-two", duplicate_of="a-orig", similarity=0.95),
+        article("a-lone", None, duplicate_of="a-orig", similarity=0.93),
+        article("a-solo", None),
+    ]
+    sentence = "Forty boats sank, the port said."
+    claims = [
+        _claim("c1", "a-orig", articles[0].text, sentence, outlet="Outlet a-orig"),
+        _claim("c2", "a-copy", articles[3].text, sentence, outlet="Outlet a-copy"),
+        Claim(id="c3", article="a-gone", text="Gone.", start=0, end=5),
+    ]
+    one = Story(
+        id="s-one",
+        headline="Boats sink",
+        articles=["a-orig", "a-both", "a-late"],
+        claims=claims,
+        facets=[
+            Facet(
+                id="f1",
+                label="boats sunk",
+                claims=["c1", "c2"],
+                status="agreed",
+                independent_origins=1,
+            )
+        ],
+        brief=[BriefSentence(text="Forty boats sank.", claims=["c1", "c2"])],
+        outlets=[OutletView(outlet="Outlet a-copy", articles=["a-copy"], exclusive_claims=["c2"])],
+        changes=StoryChanges(since="2025-02-27T00:00:00+00:00", new_claims=["c2"]),
+    )
+    two = Story(id="s-two", headline="Port closes", articles=["a-copy", "a-both"])
+    return build_report(articles, [one, two], [], GENERATED_AT)
+
+
+def test_every_markdown_link_lands_in_the_file_that_holds_its_target(tmp_path: Path) -> None:
+    written = write_reports(_cross_report(), tmp_path / "out")
+    links = check_markdown_links(tmp_path / "out")
+    # the links that cross files point at the one holding the target, not at "#x" here
+    for expected in (
+        "report.md: stories/story-s-one.md",
+        "report.md: stories/story-s-one.md#article-a-orig",  # a-lone copies a story's article
+        "stories/story-s-two.md: story-s-one.md#article-a-orig",  # a copy in another story
+        "stories/story-s-one.md: ../report.md#article-a-solo",  # a-late copies a-solo
+        "stories/story-s-one.md: story-s-two.md#article-a-copy",  # claim c2, sources, changes
+        "stories/story-s-one.md: #claim-c2",
+        "stories/story-s-one.md: #article-a-both",
+        "stories/story-s-two.md: #article-a-both",  # in both stories: detailed on both pages
+        "stories/story-s-one.md: ../report.md",
+    ):
+        assert expected in links, expected
+    one = (written["stories"] / "story-s-one.md").read_text(encoding="utf-8")
+    assert "a-gone: “Gone.”" in one  # an article not in the report is named, not linked
+    assert "Evil\\](#nowhere) \\[x\\](../../etc/passwd) \\<script\\>" in one
+    assert "<script>" not in one
+    two = (written["stories"] / "story-s-two.md").read_text(encoding="utf-8")
+    assert two.count('<a id="article-a-both"></a>') == 1
+
+
+def test_the_example_reports_links_all_land(
+    written: dict[str, Path], rich: dict[str, Any], tmp_path: Path
+) -> None:
+    assert check_markdown_links(written["md"].parent)
+    write_reports(rich, tmp_path / "rich")
+    links = check_markdown_links(tmp_path / "rich")
+    assert "stories/story-s1.md: #facet-f2" in links
+
+
+def test_story_sections_and_details_are_on_the_story_pages_only(rich: dict[str, Any]) -> None:
+    table = render_markdown(rich)
+    page = render_story_markdown(rich, 0)
+    for claim in rich["stories"][0]["claims"]:
+        text = " ".join(str(claim["text"]).split()[:3])  # words no escaping touches
+        assert text not in table and text in page, text
+    assert "claim-" not in table and "facet-" not in table and "article-a1" not in table
+    assert '<a id="article-a1"></a>' in page and '<a id="article-a2"></a>' in page
+
+
+def _stories_with_claims(count: int, claims: int) -> dict[str, Any]:
+    articles, stories = [], []
+    for n in range(count):
+        text = " ".join(f"Sentence {k} of story {n} says {k} ships sank." for k in range(claims))
+        articles.append(
+            Article(id=f"a{n}", input=f"a{n}.txt", text=text, outlet="Desk", story=f"s{n}")
+        )
+        story_claims = [
+            _claim(f"c{n}-{k}", f"a{n}", text, f"Sentence {k} of story {n} says {k} ships sank.")
+            for k in range(claims)
+        ]
+        stories.append(
+            Story(id=f"s{n}", headline=f"Ships {n}", articles=[f"a{n}"], claims=story_claims)
+        )
+    return build_report(articles, stories, [], GENERATED_AT)
+
+
+def test_report_md_does_not_grow_with_the_stories_claims(tmp_path: Path) -> None:
+    few = render_markdown(_stories_with_claims(1, 1))
+    many = render_markdown(_stories_with_claims(1, 200))
+    assert few == many  # a story's claims live on its page alone
+    assert "ships sank" not in many
+    # each further story adds its one row to the table, nothing else but the counts
+    lines = {n: render_markdown(_stories_with_claims(n, 20)).splitlines() for n in (1, 20)}
+    added = [line for line in lines[20] if line not in lines[1]]
+    rows = [line for line in added if line.startswith("| [Ships ")]
+    assert len(rows) == 19
+    assert set(added) - set(rows) == {"| Stories | 20 |", "| Articles | 20 |", "| Inputs | 20 |"}
+    written = write_reports(_stories_with_claims(20, 20), tmp_path / "out")
+    assert len(list(written["stories"].glob("*.md"))) == 20
+    assert all(
+        "ships sank" in page.read_text(encoding="utf-8") for page in written["stories"].glob("*.md")
+    )
+
+
+def test_a_run_with_fewer_stories_leaves_no_page_of_the_last(
+    report: dict[str, Any], tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    write_reports(report, out)
+    floods_only = build_report(
+        [a for a in _articles() if a.story == "s-floods"],
+        [s for s in _stories() if s.id == "s-floods"],
+        [],
+        GENERATED_AT,
+    )
+    written = write_reports(floods_only, out)
+    assert sorted(p.name for p in written["stories"].iterdir()) == [
+        "story-s-floods.html",
+        "story-s-floods.md",
+    ]
+    assert "story-s-troops" not in written["md"].read_text(encoding="utf-8")
+    assert sorted(p.name for p in out.iterdir()) == [
+        "report.html",
+        "report.json",
+        "report.md",
+        "stories",
+    ]
+    check_markdown_links(out)
+
+
+def test_a_story_page_that_fails_leaves_the_last_report_whole(
+    report: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    write_reports(report, out)
+    before = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    from crosswire.report import write as write_module
+
+    rendered = write_module.story_markdown_chunks
+
+    def fails_on_the_second(view: Any, story: Any) -> Any:
+        if story.anchor == "story-s-floods":
+            raise RuntimeError("boom")
+        return rendered(view, story)
+
+    monkeypatch.setattr(write_module, "story_markdown_chunks", fails_on_the_second)
+    changed = build_report(_articles(), _stories(), [], datetime(2026, 1, 1, tzinfo=UTC))
+    with pytest.raises(RuntimeError, match="boom"):
+        write_reports(changed, out)
+    after = {p.relative_to(out): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before  # no new report.md beside old pages, no half-written folder
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        ["report.html", "report.json", "report.md", "stories"]
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from test_report import check_markdown_links
 
 from crosswire import pipeline
 from crosswire.model import Article, Claim, Story
@@ -230,3 +232,15 @@ def test_the_report_from_the_store_is_the_report_analyze_wrote(
     assert reported.exit_code == 0, reported.output
     for name in ("report.json", "report.md", "report.html"):
         assert (tmp_path / "r" / name).read_bytes() == (tmp_path / "a" / name).read_bytes(), name
+    # and so are the story pages, the Markdown ones beside the HTML ones
+    pages = sorted(p.name for p in (tmp_path / "a" / "stories").iterdir())
+    assert pages == sorted(p.name for p in (tmp_path / "r" / "stories").iterdir())
+    assert {Path(name).suffix for name in pages} == {".md", ".html"}
+    assert len(pages) == 2 * len(
+        json.loads((tmp_path / "a" / "report.json").read_text())["stories"]
+    )
+    for name in pages:
+        assert (tmp_path / "r" / "stories" / name).read_bytes() == (
+            tmp_path / "a" / "stories" / name
+        ).read_bytes(), name
+    check_markdown_links(tmp_path / "r")

@@ -32,9 +32,6 @@ _SUMMARY_CARDS = (
 )
 
 
-STORY_FOLDER = "stories"
-
-
 def render_html(report: Mapping[str, Any]) -> str:
     """report.html, the table of stories."""
     return "".join(html_chunks(report_view(report)))
@@ -43,7 +40,7 @@ def render_html(report: Mapping[str, Any]) -> str:
 def render_story_html(report: Mapping[str, Any], index: int) -> str:
     """The page of the report's INDEXth story."""
     view = report_view(report)
-    return "".join(_story_chunks(view, view.stories[index]))
+    return "".join(story_html_chunks(view, view.stories[index]))
 
 
 def html_chunks(view: ReportView) -> Iterator[str]:
@@ -52,13 +49,8 @@ def html_chunks(view: ReportView) -> Iterator[str]:
     return template.generate(view=view, summary_cards=_SUMMARY_CARDS)
 
 
-def story_pages(view: ReportView) -> Iterator[tuple[str, Iterator[str]]]:
-    """(file name, chunks) of each story's page, one story built at a time."""
-    for story in view.stories:
-        yield f"{story.anchor}.html", _story_chunks(view, story)
-
-
-def _story_chunks(view: ReportView, story: StoryView) -> Iterator[str]:
+def story_html_chunks(view: ReportView, story: StoryView) -> Iterator[str]:
+    """`stories/<story anchor>.html` piece by piece."""
     template = _environment().get_template("story.html")
     return template.generate(story=story, generated_at=view.generated_at)
 

@@ -1,7 +1,17 @@
-"""report.md: the report for a person reading plain text or a Markdown viewer.
+"""report.md and one Markdown page per story: the report for a person reading plain
+text or a Markdown viewer, split as the HTML is.
+
+report.md is the summary, the table of stories (each row links to
+`stories/<story anchor>.md`), the articles in no story, the input errors and those
+articles' details; a story's page holds the story and its articles' details. No file
+grows with the corpus but report.md's table, one row a story.
 
 All text from articles is escaped: it may hold `|`, `*`, `<script>` or anything
-else, and must neither break a table nor turn into markup.
+else, and must neither break a table nor turn into markup. A claim or facet link
+always lands in its own story's page; an article may be linked from a page that does
+not hold its details (a copy of an article in another story), so article links are
+resolved through `ReportView.homes` to the file that does, and shown as plain text
+when no file does.
 """
 
 from __future__ import annotations
@@ -9,9 +19,11 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from crosswire.report.view import (
+    STORY_FOLDER,
     ArticleView,
     BriefView,
     ChangesView,
@@ -27,6 +39,8 @@ from crosswire.report.view import (
     ValueView,
     report_view,
 )
+
+MARKDOWN_NAME = "report.md"
 
 # An underscore inside a word never starts emphasis in CommonMark, so file names
 # and ids such as "seed_002" stay unescaped and readable.
@@ -54,25 +68,76 @@ _SUMMARY_ROWS = (
 
 
 def render_markdown(report: Mapping[str, Any]) -> str:
+    """report.md: the table of stories, the articles in no story and the errors."""
     return "".join(markdown_chunks(report_view(report)))
 
 
+def render_story_markdown(report: Mapping[str, Any], index: int) -> str:
+    """The Markdown page of the report's INDEXth story."""
+    view = report_view(report)
+    return "".join(story_markdown_chunks(view, view.stories[index]))
+
+
 def markdown_chunks(view: ReportView) -> Iterator[str]:
-    """report.md piece by piece, one story at a time, for writing as it is made."""
-    details = (_article_details(article) for article in view.articles.views())
-    sections = itertools.chain(
-        (_header(view), _stories_table(view)),
-        (_story_section(story) for story in view.stories),
-        (_unassigned_section(view.unassigned), _errors_section(view.errors)),
-        ("## Article details" if view.articles else "",),
-        details,
+    """report.md piece by piece, for writing as it is made."""
+    page = _Page(view.homes, story=None)
+    return _sections(
+        itertools.chain(
+            (
+                _header(view),
+                _stories_table(view),
+                _unassigned_section(view.unassigned, page),
+                _errors_section(view.errors),
+                "## Article details" if view.unassigned else "",
+            ),
+            (_article_details(article) for article in view.unassigned),
+        )
     )
+
+
+def story_markdown_chunks(view: ReportView, story: StoryView) -> Iterator[str]:
+    """`stories/<story anchor>.md` piece by piece."""
+    page = _Page(view.homes, story=story.anchor, local=frozenset(a.anchor for a in story.articles))
+    back = (
+        f"[All stories](../{MARKDOWN_NAME}) · crosswire report generated"
+        f" {escape(view.generated_at)}."
+    )
+    return _sections(
+        itertools.chain(
+            (back, _story_section(story, page), "## Article details" if story.articles else ""),
+            (_article_details(article) for article in story.articles),
+        )
+    )
+
+
+def _sections(sections: Iterable[str]) -> Iterator[str]:
     first = True
     for section in sections:
         if section:
             yield section if first else "\n\n" + section
             first = False
     yield "\n"
+
+
+@dataclass(frozen=True, slots=True)
+class _Page:
+    """The file being written, for links to articles whose details may be in another."""
+
+    homes: Mapping[str, str | None]  # `ReportView.homes`
+    story: str | None  # the anchor of the story this page is, None for report.md
+    # the story's own articles: one listed by two stories is detailed on both pages
+    local: frozenset[str] = frozenset()
+
+    def article_href(self, article_anchor: str) -> str | None:
+        if article_anchor not in self.homes:
+            return None
+        home = self.homes[article_anchor]
+        if home == self.story or article_anchor in self.local:
+            return f"#{article_anchor}"
+        if home is None:
+            return f"../{MARKDOWN_NAME}#{article_anchor}"
+        folder = "" if self.story is not None else f"{STORY_FOLDER}/"
+        return f"{folder}{home}.md#{article_anchor}"
 
 
 def escape(text: object) -> str:
@@ -82,7 +147,16 @@ def escape(text: object) -> str:
 
 
 def _link(text: str, anchor: str | None) -> str:
-    return f"[{escape(text)}](#{anchor})" if anchor else escape(text)
+    """A link to ANCHOR in this same file (a claim, a facet of this story)."""
+    return _href_link(text, f"#{anchor}" if anchor else None)
+
+
+def _href_link(text: str, href: str | None) -> str:
+    return f"[{escape(text)}]({href})" if href else escape(text)
+
+
+def _article_link(text: str, article_anchor: str | None, page: _Page) -> str:
+    return _href_link(text, page.article_href(article_anchor) if article_anchor else None)
 
 
 def _table(header: Iterable[str], rows: Iterable[Iterable[str]]) -> str:
@@ -104,7 +178,7 @@ def _stories_table(view: ReportView) -> str:
         return "## Stories\n\nNo stories."
     rows = (
         [
-            _link(row.headline, row.anchor),
+            _href_link(row.headline, f"{STORY_FOLDER}/{row.anchor}.md"),
             str(row.articles),
             escape(", ".join(row.outlets) or "—"),
             escape(row.span),
@@ -114,17 +188,17 @@ def _stories_table(view: ReportView) -> str:
     return "## Stories\n\n" + _table(["Story", "Articles", "Outlets", "Time span"], rows)
 
 
-def _story_section(story: StoryView) -> str:
+def _story_section(story: StoryView, page: _Page) -> str:
     parts = [
         f'<a id="{story.anchor}"></a>\n\n## {escape(story.data["headline"])}',
         _story_line(story),
         _brief(story.brief),
-        _changes(story.changes),
+        _changes(story.changes, page),
         _facets(story.facets),
-        _sources(story.sources),
+        _sources(story.sources, page),
         _entities(story.entities),
-        _story_articles(story),
-        _claims(story.claims),
+        _story_articles(story, page),
+        _claims(story.claims, page),
     ]
     return "\n\n".join(part for part in parts if part)
 
@@ -144,34 +218,36 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
-def _story_articles(story: StoryView) -> str:
-    table = "### Articles\n\n" + _articles_table(story.articles)
+def _story_articles(story: StoryView, page: _Page) -> str:
+    table = "### Articles\n\n" + _articles_table(story.articles, page)
     if story.missing_articles:
         missing = ", ".join(escape(i) for i in story.missing_articles)
         table += f"\n\nArticles listed but not in this report: {missing}."
     return table
 
 
-def _articles_table(articles: Iterable[ArticleView]) -> str:
+def _articles_table(articles: Iterable[ArticleView], page: _Page) -> str:
     rows = (
         [
             escape(article.data.get("outlet") or "—"),
-            _link(str(article.data.get("title") or article.data["id"]), article.anchor),
+            _article_link(
+                str(article.data.get("title") or article.data["id"]), article.anchor, page
+            ),
             escape(article.published),
             escape(article.data.get("original_source") or "—"),
-            _copy_text(article),
+            _copy_text(article, page),
         ]
         for article in articles
     )
     return _table(["Outlet", "Title", "Published", "Original source", "Copy of"], rows)
 
 
-def _copy_text(article: ArticleView) -> str:
+def _copy_text(article: ArticleView, page: _Page) -> str:
     copy = article.copy_of
     if copy is None:
         return "—"
     similarity = f" (similarity {copy.similarity})" if copy.similarity else ""
-    return f"copy of {_link(copy.label, copy.anchor)}{similarity}"
+    return f"copy of {_article_link(copy.label, copy.anchor, page)}{similarity}"
 
 
 def _cite(refs: Iterable[ClaimRef]) -> str:
@@ -194,7 +270,7 @@ def _revision_text(item: RevisionView) -> str:
     return f"{escape(item.origin)}: {escape(item.text)} {_cite([item.old, item.new])}"
 
 
-def _changes(changes: ChangesView | None) -> str:
+def _changes(changes: ChangesView | None, page: _Page) -> str:
     if changes is None:
         return ""
     head = f"### What changed since {escape(changes.since)}\n\n"
@@ -216,7 +292,9 @@ def _changes(changes: ChangesView | None) -> str:
         more = f"; and {rest} more in the facet table" if rest > 0 else ""
         lines.append(f"- **New facets:** {shown}{more}")
     if changes.new_claims:
-        where = ", ".join(_link(a.label, a.anchor) for a in changes.new_claim_articles)
+        where = ", ".join(
+            _article_link(a.label, a.anchor, page) for a in changes.new_claim_articles
+        )
         lines.append(
             f"- {_count(changes.new_claims, 'new claim')}" + (f" in {where}" if where else "")
         )
@@ -261,12 +339,12 @@ def _facet_values(facet: FacetView) -> str:
     return " · ".join(parts) or "—"
 
 
-def _sources(cards: list[OutletCard]) -> str:
+def _sources(cards: list[OutletCard], page: _Page) -> str:
     if not cards:
         return ""
     blocks = []
     for card in cards:
-        articles = ", ".join(_link(a.title, a.anchor) for a in card.articles)
+        articles = ", ".join(_article_link(a.title, a.anchor, page) for a in card.articles)
         lines = [f"- **{escape(card.outlet)}**: {articles or '—'}"]
         exclusive = card.exclusive_claims
         if exclusive:
@@ -298,13 +376,13 @@ def _entities(entities: list[EntityView]) -> str:
     return "### Entities\n\n" + _table(["Name", "Type", "Also called", "Articles"], rows)
 
 
-def _claims(claims: list[ClaimView]) -> str:
+def _claims(claims: list[ClaimView], page: _Page) -> str:
     if not claims:
         return ""
-    return "### Claims\n\n" + "\n".join(_claim_line(claim) for claim in claims)
+    return "### Claims\n\n" + "\n".join(_claim_line(claim, page) for claim in claims)
 
 
-def _claim_line(claim: ClaimView) -> str:
+def _claim_line(claim: ClaimView, page: _Page) -> str:
     source = claim.article.label if claim.article is not None else str(claim.data["article"])
     details = [f"claimant: {escape(claim.claimant)}"]
     if claim.via:
@@ -319,15 +397,17 @@ def _claim_line(claim: ClaimView) -> str:
     if claim.copy_of is not None:
         details.append(f"repeats {_cite([claim.copy_of])}")
     anchor = f'<a id="{claim.anchor}"></a>'
-    article = _link(source, claim.article.anchor if claim.article is not None else None)
+    article = _article_link(
+        source, claim.article.anchor if claim.article is not None else None, page
+    )
     text = escape(str(claim.data["text"]).strip())
     return f"- {anchor}**#{claim.number}** {article}: “{text}” ({'; '.join(details)})"
 
 
-def _unassigned_section(articles: list[ArticleView]) -> str:
+def _unassigned_section(articles: list[ArticleView], page: _Page) -> str:
     if not articles:
         return ""
-    return "## Articles in no story\n\n" + _articles_table(articles)
+    return "## Articles in no story\n\n" + _articles_table(articles, page)
 
 
 def _errors_section(errors: list[Mapping[str, Any]]) -> str:

@@ -25,6 +25,8 @@ from urllib.parse import urlsplit
 
 from crosswire.report.build import summarize
 
+# the folder beside the report holding one page per story (`<story anchor>.html`/`.md`)
+STORY_FOLDER = "stories"
 _UNSAFE_ANCHOR = re.compile(r"[^A-Za-z0-9_-]+")
 _CLAIM_PREVIEW = 90
 _ID = re.compile(r"[A-Za-z0-9_-]+")
@@ -305,19 +307,31 @@ class ReportView:
     unassigned: list[ArticleView]
     articles: LazyArticles
     errors: list[Mapping[str, Any]]
+    # Where each article's details are shown, by article anchor: the anchor of the first
+    # story that lists it (its page), None for an article in no story (beside the table
+    # of stories). A page links an article on another page through this, never blindly.
+    homes: Mapping[str, str | None]
 
 
 def report_view(report: Mapping[str, Any]) -> ReportView:
     by_id = LazyArticles(report)
-    in_story = {i for story in report["stories"] for i in story["articles"] if i in by_id}
+    homes: dict[str, str | None] = {}
+    for story in report["stories"]:
+        story_anchor = anchor("story", story["id"])
+        for article_id in story["articles"]:
+            if article_id in by_id:
+                homes.setdefault(anchor("article", article_id), story_anchor)
+    unassigned = [a["id"] for a in report["articles"] if anchor("article", a["id"]) not in homes]
+    homes.update((anchor("article", article_id), None) for article_id in unassigned)
     return ReportView(
         generated_at=str(report["generated_at"]),
         summary=summarize(report["articles"], report["stories"], report["errors"]),
         rows=[_story_row(story, by_id) for story in report["stories"]],
         stories=LazyStories(report["stories"], by_id),
-        unassigned=[by_id[a["id"]] for a in report["articles"] if a["id"] not in in_story],
+        unassigned=[by_id[article_id] for article_id in unassigned],
         articles=by_id,
         errors=list(report["errors"]),
+        homes=homes,
     )
 
 

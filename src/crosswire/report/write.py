@@ -1,5 +1,5 @@
 """Write report.json, report.md and report.html side by side, and the story pages
-report.html links to in `stories/`."""
+report.md and report.html link to in `stories/` (`<story anchor>.md` and `.html`)."""
 
 from __future__ import annotations
 
@@ -10,18 +10,20 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from crosswire.report.html import STORY_FOLDER, html_chunks, story_pages
-from crosswire.report.markdown import markdown_chunks
-from crosswire.report.view import report_view
+from crosswire.report.html import html_chunks, story_html_chunks
+from crosswire.report.markdown import MARKDOWN_NAME, markdown_chunks, story_markdown_chunks
+from crosswire.report.view import STORY_FOLDER, report_view
 
 JSON_NAME = "report.json"
-MARKDOWN_NAME = "report.md"
 HTML_NAME = "report.html"
+
+__all__ = ["HTML_NAME", "JSON_NAME", "MARKDOWN_NAME", "write_reports"]
 
 
 def write_reports(report: dict[str, Any], out_dir: Path) -> dict[str, Path]:
-    """Write the three files and the story pages into `out_dir` (created if missing);
-    return their paths (`stories`: the folder of story pages).
+    """Write the three files and the story pages (an .html and an .md per story) into
+    `out_dir` (created if missing); return their paths (`stories`: the folder of story
+    pages).
 
     Each file is streamed to a temporary file as it is rendered (one story at a
     time), and only when all three are complete do they replace the previous ones:
@@ -51,8 +53,10 @@ def write_reports(report: dict[str, Any], out_dir: Path) -> dict[str, Path]:
             _write(temps[kind], chunks)
         shutil.rmtree(fresh, ignore_errors=True)
         fresh.mkdir()
-        for name, chunks in story_pages(view):
-            _write(fresh / name, chunks)
+        for story in view.stories:
+            # both pages from one view: building a story's view is most of a page's cost
+            _write(fresh / f"{story.anchor}.html", story_html_chunks(view, story))
+            _write(fresh / f"{story.anchor}.md", story_markdown_chunks(view, story))
         # A reader polling the folder (watch mode, the web app) never sees half a file;
         # the story pages are swapped as one folder, so no page of an older run lingers
         if pages.is_dir():
