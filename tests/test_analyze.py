@@ -14,7 +14,7 @@ import jsonschema
 import lxml.html
 import pytest
 from test_ingest import write_broken, write_good
-from test_report import check_markdown_links
+from test_report import check_html_links, check_markdown_links
 from typer.testing import CliRunner
 
 from crosswire.cli import app
@@ -92,6 +92,7 @@ def test_report_files_are_written_for_people_too(seeds_run: tuple[dict[str, Any]
     assert html.lstrip().lower().startswith("<!doctype html")
     assert page.lstrip().lower().startswith("<!doctype html")
     check_markdown_links(tmp / "out")
+    check_html_links(tmp / "out")
 
 
 def test_analyzing_twice_stores_each_article_once_and_gives_the_same_report(

@@ -8,8 +8,10 @@ import os
 import random
 import re
 from datetime import UTC, datetime
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from jsonschema import Draft202012Validator
@@ -954,6 +956,55 @@ def check_markdown_links(out_dir: Path) -> list[str]:
     return links
 
 
+class _HrefsAndIds(HTMLParser):
+    """A page's link targets and element ids, as a browser reads them (entities decoded)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.hrefs: list[str] = []
+        self.ids: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name == "id" and value is not None:
+                self.ids.append(value)
+            elif name == "href" and value is not None:
+                self.hrefs.append(value)
+
+
+def _hrefs_and_ids(path: Path) -> _HrefsAndIds:
+    parser = _HrefsAndIds()
+    parser.feed(path.read_text(encoding="utf-8"))
+    parser.close()
+    return parser
+
+
+def check_html_links(out_dir: Path) -> list[str]:
+    """Every link in report.html and the story pages but those to the web, as `file:
+    target`, after asserting that each lands on a file of the report and, given a
+    fragment, on an element id in it; and that no page repeats an id."""
+    root = out_dir.resolve()
+    files = [root / "report.html", *sorted((root / "stories").glob("*.html"))]
+    pages = {path: _hrefs_and_ids(path) for path in files}
+    links: list[str] = []
+    dangling: list[str] = []
+    for path, page in pages.items():
+        repeated = {i for i in page.ids if page.ids.count(i) > 1}
+        assert not repeated, (path.relative_to(root), repeated)
+        for target in page.hrefs:
+            parts = urlsplit(target)
+            if parts.scheme in ("http", "https"):
+                continue  # an article's own URL: not the report's to check
+            links.append(f"{path.relative_to(root)}: {target}")
+            goal = (path.parent / parts.path).resolve() if parts.path else path
+            # another scheme (javascript:, data:) or host, or a file not of the report
+            elsewhere = bool(parts.scheme or parts.netloc or parts.query) or goal not in pages
+            if elsewhere or (parts.fragment and parts.fragment not in pages[goal].ids):
+                dangling.append(links[-1])
+    assert dangling == [], dangling
+    return links
+
+
 # Articles whose links cross files: a copy in another story than its original, an
 # article in two stories, copies to and from articles in no story, a claim and an
 # outlet's article that live in another story, a claim of an article not in the report.
@@ -1033,13 +1084,43 @@ def test_every_markdown_link_lands_in_the_file_that_holds_its_target(tmp_path: P
     assert two.count('<a id="article-a-both"></a>') == 1
 
 
+def test_every_html_link_lands_in_the_file_that_holds_its_target(tmp_path: Path) -> None:
+    written = write_reports(_cross_report(), tmp_path / "out")
+    links = check_html_links(tmp_path / "out")
+    for expected in (
+        "report.html: stories/story-s-one.html",
+        "report.html: stories/story-s-one.html#article-a-orig",  # a-lone copies a-orig
+        "report.html: #article-a-solo",  # in no story: detailed beside the table
+        "stories/story-s-two.html: story-s-one.html#article-a-orig",  # a copy in another story
+        "stories/story-s-one.html: ../report.html#article-a-solo",  # a-late copies a-solo
+        "stories/story-s-one.html: story-s-two.html#text-a-copy",  # sources and changes
+        "stories/story-s-two.html: story-s-one.html",  # a-both's story, from s-two's page
+        "stories/story-s-one.html: #story-s-one",
+        "stories/story-s-one.html: #claim-c2",
+        "stories/story-s-one.html: #text-a-both",
+        "stories/story-s-two.html: #text-a-both",  # in both stories: its text on both pages
+        "stories/story-s-two.html: #article-a-both",
+        "stories/story-s-one.html: ../report.html",
+    ):
+        assert expected in links, expected
+    one = lxml_html.fromstring((written["stories"] / "story-s-one.html").read_bytes())
+    # the title's link syntax and markup stay text: one link, to the article's details
+    titled = [a for a in one.xpath("//a") if a.text_content() == CROSS_TITLE]
+    assert [a.get("href") for a in titled] == ["#article-a-orig"]
+    assert one.xpath("//script") == []
+    # a claim of an article not in the report: its note is the target of its links
+    assert "Gone." in one.get_element_by_id("claim-c3").text_content()
+
+
 def test_the_example_reports_links_all_land(
     written: dict[str, Path], rich: dict[str, Any], tmp_path: Path
 ) -> None:
     assert check_markdown_links(written["md"].parent)
+    assert check_html_links(written["html"].parent)
     write_reports(rich, tmp_path / "rich")
     links = check_markdown_links(tmp_path / "rich")
     assert "stories/story-s1.md: #facet-f2" in links
+    assert "stories/story-s1.html: #facet-f2" in check_html_links(tmp_path / "rich")
 
 
 def test_story_sections_and_details_are_on_the_story_pages_only(rich: dict[str, Any]) -> None:
@@ -1111,6 +1192,7 @@ def test_a_run_with_fewer_stories_leaves_no_page_of_the_last(
         "stories",
     ]
     check_markdown_links(out)
+    check_html_links(out)
 
 
 def test_a_story_page_that_fails_leaves_the_last_report_whole(

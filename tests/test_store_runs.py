@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from test_report import check_markdown_links
+from test_report import check_html_links, check_markdown_links
 
 from crosswire import pipeline
 from crosswire.model import Article, Claim, Story
@@ -244,3 +244,4 @@ def test_the_report_from_the_store_is_the_report_analyze_wrote(
             tmp_path / "a" / "stories" / name
         ).read_bytes(), name
     check_markdown_links(tmp_path / "r")
+    check_html_links(tmp_path / "r")

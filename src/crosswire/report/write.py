@@ -10,12 +10,11 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from crosswire.report.html import html_chunks, story_html_chunks
+from crosswire.report.html import HTML_NAME, html_chunks, story_html_chunks
 from crosswire.report.markdown import MARKDOWN_NAME, markdown_chunks, story_markdown_chunks
 from crosswire.report.view import STORY_FOLDER, report_view
 
 JSON_NAME = "report.json"
-HTML_NAME = "report.html"
 
 __all__ = ["HTML_NAME", "JSON_NAME", "MARKDOWN_NAME", "write_reports"]
 
