@@ -181,16 +181,25 @@ class _Meter(pipeline.Progress):
         self._current = None
 
 
-def _pair_model_seconds(stories: list[Any]) -> float:
+def _pair_model_seconds(stories: list[Any]) -> tuple[float, float]:
     """The learned pairwise decision's share of compare, timed again on the run's own
-    stories: its features, blocking, scoring and linkage (`compare/pairs.py`)."""
-    from crosswire.compare import facets, pairs
+    stories: its features (the encoder's vectors included), blocking, scoring and
+    linkage (`compare/pairs.py`); and, of that, the encoder's own share: the vectors of
+    every figure's words (`compare/encoder.py`, its table already loaded)."""
+    from crosswire.compare import encoder, facets, pairs
 
     t = time.perf_counter()
+    mentions = []
     for story in stories:
         infos = [i for i in facets.claim_infos(story.claims) if i.root == i.claim.id]
-        pairs.cluster(facets.sides_of([m for i in infos for m in facets.mentions_of(i)]))
-    return time.perf_counter() - t
+        found = [m for i in infos for m in facets.mentions_of(i)]
+        mentions.extend(found)
+        pairs.cluster(facets.sides_of(found))
+    pair_s = time.perf_counter() - t
+    windows = [facets._window(m) for m in mentions]
+    t = time.perf_counter()
+    encoder.default_encoder().encode(windows, facets._STOP)
+    return pair_s, time.perf_counter() - t
 
 
 def run_once(folder: Path, db: Path) -> dict[str, Any]:
@@ -201,8 +210,10 @@ def run_once(folder: Path, db: Path) -> dict[str, Any]:
     total = time.perf_counter() - t0
     meter.finish()
     store.close()
+    pair_s, encoder_s = _pair_model_seconds(result.stories)
     return {
-        "pair_model_s": _pair_model_seconds(result.stories),
+        "pair_model_s": pair_s,
+        "encoder_s": encoder_s,
         "articles": len(result.articles),
         "copies": sum(1 for a in result.articles if a.duplicate_of),
         "stories": len(result.stories),
@@ -249,6 +260,7 @@ def main() -> int:
             ),
         }
     pair_s = statistics.median(r["pair_model_s"] for r in runs)
+    encoder_s = statistics.median(r["encoder_s"] for r in runs)
     s14 = sum(table[s]["median_s"] for s in ("ingest", "clean", "dedup", "stories"))
     summary = {
         "machine": f"{platform.machine()} {platform.python_implementation()} "
@@ -259,6 +271,7 @@ def main() -> int:
         "repeat": args.repeat,
         "stages": table,
         "pair_model_in_compare_s": round(pair_s, 2),
+        "encoder_in_pair_model_s": round(encoder_s, 2),
         "stages_1_4_articles_per_s": round(n_in / s14, 1),
         "ratio_vs_target_50_per_s": round(n_in / s14 / TARGET, 2),
         "whole_run_articles_per_s": table["total"]["articles_per_s"],
@@ -275,6 +288,10 @@ def main() -> int:
     print(
         f"  of compare, the pair model (features, scoring, linkage): {pair_s:.2f} s, "
         f"{n_in / pair_s if pair_s else float('inf'):.0f} articles/s"
+    )
+    print(
+        f"  of which the figure encoder (word-piece vectors): {encoder_s:.2f} s, "
+        f"{n_in / encoder_s if encoder_s else float('inf'):.0f} articles/s"
     )
     print(
         f"\nstages 1-4: {summary['stages_1_4_articles_per_s']} articles/s "

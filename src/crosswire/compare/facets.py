@@ -73,7 +73,7 @@ from fractions import Fraction
 from itertools import pairwise
 from typing import TypeVar
 
-from crosswire.compare import pairs
+from crosswire.compare import encoder, pairs
 from crosswire.compare.pairs import overlap, time_compatible
 from crosswire.model import (
     Claim,
@@ -899,7 +899,17 @@ def _group_events(infos: list[ClaimInfo]) -> list[FacetBuild]:
     return builds
 
 
-def _side(mention: Mention, sentence: frozenset[str]) -> pairs.Side:
+def _window(mention: Mention) -> str:
+    """The words the encoder reads for a figure: those around it in its sentence (the
+    whole sentence when the figure is not found in it)."""
+    claim, quantity = mention.info.claim, mention.quantity
+    offset = _offset(claim, quantity)
+    if offset < 0:
+        return claim.text
+    return encoder.window(claim.text, offset, offset + len(quantity.text))
+
+
+def _side(mention: Mention, sentence: frozenset[str], vector: encoder.Vectors) -> pairs.Side:
     claim, quantity = mention.info.claim, mention.quantity
     offset = _offset(claim, quantity)
     near: frozenset[str] = frozenset()
@@ -926,13 +936,18 @@ def _side(mention: Mention, sentence: frozenset[str]) -> pairs.Side:
         time=mention.time,
         delta=mention.delta,
         partial=mention.partial,
+        vector=vector,
     )
 
 
 def sides_of(mentions: Sequence[Mention]) -> list[pairs.Side]:
     """What the pairwise decision reads of each figure; each sentence read once."""
     sentence = _per_text(_event_words)
-    return [_side(m, _event_tokens(m.info, sentence(m.info.claim.text))) for m in mentions]
+    vectors = encoder.default_encoder().encode([_window(m) for m in mentions], _STOP)
+    return [
+        _side(m, _event_tokens(m.info, sentence(m.info.claim.text)), vector)
+        for m, vector in zip(mentions, vectors, strict=True)
+    ]
 
 
 def _group_learned(mentions: list[Mention], model: pairs.PairModel | None) -> list[FacetBuild]:

@@ -44,6 +44,7 @@ from itertools import combinations
 
 import numpy as np
 
+from crosswire.compare.encoder import Vectors
 from crosswire.stories.features import FloatArray
 from crosswire.stories.linkage import average_linkage
 
@@ -76,6 +77,8 @@ class Side:
     time: tuple[date, date] | None
     delta: bool
     partial: bool
+    # what the words around the figure mean (`encoder`): a unit vector, or None
+    vector: Vectors | None = None
 
 
 def time_compatible(a: tuple[date, date] | None, b: tuple[date, date] | None) -> bool:
@@ -195,6 +198,7 @@ FEATURES = (
     "names_clash",
     "overlap_and_magnitude",
     "qualifier_clash",
+    "context_cosine",
 )
 
 
@@ -287,7 +291,12 @@ def pair_features(a: Side, b: Side) -> list[float]:
         float(bool(a.names) and bool(b.names) and not a.names & b.names),
         float(agree) * _magnitude(a.span),
         float(bool(a.qualifiers) and bool(b.qualifiers) and not a.qualifiers & b.qualifiers),
+        _cosine(a.vector, b.vector),
     ]
+
+
+def _cosine(a: Vectors | None, b: Vectors | None) -> float:
+    return float(a @ b) if a is not None and b is not None else 0.0
 
 
 def _keys(side: Side) -> list[str]:
