@@ -21,6 +21,7 @@ import contextlib
 import json
 import platform
 import random
+import resource
 import statistics
 import sys
 import tempfile
@@ -30,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from crosswire import pipeline
+from crosswire.claims.nlp import parse_processes
 from crosswire.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,7 +53,6 @@ def _peak_mb() -> float:
                 return int(line.split()[1]) / 1024
     except OSError:
         pass
-    import resource
 
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
@@ -214,6 +215,8 @@ def run_once(folder: Path, db: Path) -> dict[str, Any]:
     return {
         "pair_model_s": pair_s,
         "encoder_s": encoder_s,
+        # the parse processes' own peak (the largest of them; the stage rows are this one's)
+        "parse_process_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
         "articles": len(result.articles),
         "copies": sum(1 for a in result.articles if a.duplicate_of),
         "stories": len(result.stories),
@@ -272,6 +275,8 @@ def main() -> int:
         "stages": table,
         "pair_model_in_compare_s": round(pair_s, 2),
         "encoder_in_pair_model_s": round(encoder_s, 2),
+        "parse_processes": parse_processes(),
+        "parse_process_peak_rss_mb": round(max(r["parse_process_peak_mb"] for r in runs), 1),
         "stages_1_4_articles_per_s": round(n_in / s14, 1),
         "ratio_vs_target_50_per_s": round(n_in / s14 / TARGET, 2),
         "whole_run_articles_per_s": table["total"]["articles_per_s"],
@@ -292,6 +297,11 @@ def main() -> int:
     print(
         f"  of which the figure encoder (word-piece vectors): {encoder_s:.2f} s, "
         f"{n_in / encoder_s if encoder_s else float('inf'):.0f} articles/s"
+    )
+    print(
+        f"  claims parsed by {summary['parse_processes']} process(es) "
+        f"(CROSSWIRE_PARSE_PROCESSES); each parse process's peak RSS: "
+        f"{summary['parse_process_peak_rss_mb']} MB"
     )
     print(
         f"\nstages 1-4: {summary['stages_1_4_articles_per_s']} articles/s "

@@ -12,9 +12,9 @@ from crosswire import pipeline
 from crosswire.claims import ClaimsError, extract_claims, extract_story_claims
 from crosswire.claims import extract as extract_module
 from crosswire.claims.entities import Mention, clean_name, fold, resolve_entities
-from crosswire.claims.nlp import load_nlp
+from crosswire.claims.nlp import load_nlp, parse_processes
 from crosswire.compare import compare_stories
-from crosswire.model import Article, Claim, Story
+from crosswire.model import Article, Claim, Story, to_plain
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "seeds"
 BASIL = Path(__file__).resolve().parents[2] / "shared" / "data" / "facets_basil_dev"
@@ -622,3 +622,27 @@ def test_extreme_sentences_finish_and_keep_offsets_exact() -> None:
     assert figures.quantities[-1].kind == "killed"
     assert len(max(claims["money"], key=lambda c: len(c.quantities)).quantities) == 500
     assert story.facets
+
+
+def test_parsing_in_two_processes_reads_the_same_claims(monkeypatch: pytest.MonkeyPatch) -> None:
+    corpus = Path(__file__).resolve().parents[1] / "examples" / "corpus"
+    monkeypatch.setenv("CROSSWIRE_PARSE_PROCESSES", "1")
+    alone = pipeline.analyze([corpus])
+    monkeypatch.setenv("CROSSWIRE_PARSE_PROCESSES", "2")
+    # the example corpus is smaller than a batch worth parsing in other processes
+    monkeypatch.setattr(extract_module, "PARALLEL_MIN", 2)
+    together = pipeline.analyze([corpus])
+
+    def claims(run: pipeline.RunResult) -> list[dict[str, object]]:
+        return [to_plain(c) for s in run.stories for c in s.claims]
+
+    assert claims(alone) and claims(together) == claims(alone)
+    assert [to_plain(s.entities) for s in together.stories] == [
+        to_plain(s.entities) for s in alone.stories
+    ]
+
+
+def test_a_process_count_that_is_no_number_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CROSSWIRE_PARSE_PROCESSES", "two")
+    with pytest.raises(ValueError, match="CROSSWIRE_PARSE_PROCESSES='two' is not a number"):
+        parse_processes()

@@ -51,7 +51,7 @@ from crosswire.claims.entities import (
     resolve_entities,
 )
 from crosswire.claims.errors import ClaimsError
-from crosswire.claims.nlp import load_nlp
+from crosswire.claims.nlp import load_nlp, parse_processes
 from crosswire.claims.numbers import NumberSpan, find_figures, noun_kind, quantity_kinds
 from crosswire.claims.timex import TimeSpan, find_times
 from crosswire.model import (
@@ -144,6 +144,12 @@ _MIN_FIGURE_WORDS = 3
 # parse pieces a copy adds only when they are long enough to hold a sentence
 _MIN_NOVEL_CHARS = 40
 _NLP_BATCH = 32
+# texts below which the parse stays in this process: starting the others (each loads
+# the model) costs more than they save on a small batch, such as one submitted article
+PARALLEL_MIN = 256
+# texts a parse process takes at a time: with pieces of up to PARSE_CHUNK characters, a
+# small batch bounds what each holds
+_PARALLEL_BATCH = 8
 # the longest text one parse takes: news articles are far shorter (a few thousand
 # characters), so only odd inputs are cut; spaCy refuses 1,000,000 (nlp.max_length)
 PARSE_CHUNK = 100_000
@@ -358,11 +364,22 @@ _Item = tuple[Article, int, str]
 
 
 def _parse(nlp: Language, items: Sequence[_Item]) -> Iterator[tuple[_Item, Doc | Exception]]:
-    """Each item with its parse (or the exception parsing it raised), in order; batches
-    hold at most _NLP_BATCH texts and _BATCH_CHARS characters."""
+    """Each item with its parse (or the exception parsing it raised), in order. Many
+    items are parsed by `parse_processes()` processes; should that fail, what is left is
+    parsed here, in batches of at most _NLP_BATCH texts and _BATCH_CHARS characters."""
+    done = 0
+    processes = parse_processes()
+    if processes > 1 and len(items) >= PARALLEL_MIN:
+        texts = (text for _, _, text in items)
+        try:
+            for doc in nlp.pipe(texts, batch_size=_PARALLEL_BATCH, n_process=processes):
+                yield items[done], doc
+                done += 1
+        except Exception:  # a text or a worker failed: the rest is parsed one process
+            pass
     batch: list[_Item] = []
     size = 0
-    for item in items:
+    for item in items[done:]:
         if batch and (len(batch) >= _NLP_BATCH or size + len(item[2]) > _BATCH_CHARS):
             yield from _parse_batch(nlp, batch)
             batch, size = [], 0
