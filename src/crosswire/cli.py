@@ -215,7 +215,7 @@ def _open_store(db: str | None) -> Store:
 def _report_line(written: dict[str, Path]) -> None:
     out.print(
         f"report: {_plain(str(written['html']))}"
-        " (a page per story in stories/; also report.json, report.md)"
+        " (a page per story in stories/, .html and .md; also report.json, report.md)"
     )
 
 
