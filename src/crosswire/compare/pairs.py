@@ -6,7 +6,8 @@ arrests Wednesday", "2,000 troops out of Syria" and "7,000 troops withdrawn from
 Afghanistan"). Rules written against one corpus grouped by the counted noun alone and
 read every unit-sharing pair as one measure; here a logistic model weighs what a reader
 weighs: the unit and kind, the counted noun, the words around each figure and in each
-sentence, the entities named, whether the values agree, whether the two come from one
+sentence, how near in meaning those words are (`encoder`: "killed" / "lost their
+lives"), the entities named, whether the values agree, whether the two come from one
 article (an article rarely gives two values for one thing), times that cannot meet.
 
 The weights are data (`pair_model.json`), fitted on real gold figures by
