@@ -97,3 +97,15 @@ def test_left_out_words_do_not_count(enc: encoder.Encoder) -> None:
 
 def test_a_text_without_words_is_the_zero_vector(enc: encoder.Encoder) -> None:
     assert not enc.encode(["   "]).any()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'He said: "97-1, not 96_2!" (a\x00b\x0bc\x1fd\x7fe)\ttabs\r\nand [brackets] {braces} ~^`|',
+        "The toll rose to 1,204 -- officials said; 3.5% of $12bn @ 9am #flood",
+        "",
+    ],
+)
+def test_ascii_text_is_read_as_the_general_path_reads_it(text: str) -> None:
+    assert encoder._basic_tokens(text) == encoder._general_tokens(text)
