@@ -22,7 +22,6 @@ plain text.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
@@ -30,9 +29,8 @@ from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from crosswire.report.view import (
-    STORY_FOLDER,
-    ArticleView,
     ClaimView,
+    PageLinks,
     ReportView,
     StoryView,
     TextPiece,
@@ -64,7 +62,9 @@ def render_story_html(report: Mapping[str, Any], index: int) -> str:
 def html_chunks(view: ReportView) -> Iterator[str]:
     """report.html piece by piece (Jinja's streaming render), for writing as it is made."""
     template = _environment().get_template("report.html")
-    page = PageLinks(view.homes, story=None, local=frozenset(a.anchor for a in view.unassigned))
+    page = PageLinks(
+        view.homes, HTML_NAME, story=None, local=frozenset(a.anchor for a in view.unassigned)
+    )
     return template.generate(view=view, page=page, summary_cards=_SUMMARY_CARDS)
 
 
@@ -72,56 +72,9 @@ def story_html_chunks(view: ReportView, story: StoryView) -> Iterator[str]:
     """`stories/<story anchor>.html` piece by piece."""
     template = _environment().get_template("story.html")
     page = PageLinks(
-        view.homes, story=story.anchor, local=frozenset(a.anchor for a in story.articles)
+        view.homes, HTML_NAME, story=story.anchor, local=frozenset(a.anchor for a in story.articles)
     )
     return template.generate(story=story, page=page, generated_at=view.generated_at)
-
-
-@dataclass(frozen=True, slots=True)
-class PageLinks:
-    """The page being written (report.html, or a story's page), for links to an article
-    or a story shown on another page: each is resolved to the file that shows it, and
-    is None (plain text) when no file does."""
-
-    homes: Mapping[str, str | None]  # `ReportView.homes`
-    story: str | None  # the anchor of the story this page is, None for report.html
-    # the articles detailed on this page (a story's page also shows their texts): one
-    # listed by two stories is detailed on both pages
-    local: frozenset[str] = frozenset()
-
-    def article_href(self, article_anchor: str | None) -> str | None:
-        """Where an article's details are: here, its story's page, or report.html."""
-        if article_anchor is None or article_anchor not in self.homes:
-            return None
-        if article_anchor in self.local:
-            return f"#{article_anchor}"
-        return f"{self._file(self.homes[article_anchor])}#{article_anchor}"
-
-    def text_href(self, article: ArticleView) -> str | None:
-        """Where an article's text and claims are: here, or the page of the first story
-        listing it; an article in no story has no text shown, so its details stand in."""
-        if self.story is not None and article.anchor in self.local:
-            return f"#{article.text_anchor}"
-        home = self.homes.get(article.anchor)
-        if home is None:
-            return self.article_href(article.anchor)
-        return f"{self._file(home)}#{article.text_anchor}"
-
-    def story_href(self, story_anchor: str | None) -> str | None:
-        """A story of this report: its section here, else its own page."""
-        if story_anchor is None:
-            return None
-        if story_anchor == self.story:
-            return f"#{story_anchor}"
-        return self._file(story_anchor)
-
-    def _file(self, home: str | None) -> str:
-        """The file of HOME (a story anchor, None for report.html) relative to this page."""
-        if home is None:
-            return "" if self.story is None else f"../{HTML_NAME}"
-        if home == self.story:
-            return ""
-        return f"{home}.html" if self.story is not None else f"{STORY_FOLDER}/{home}.html"
 
 
 @cache

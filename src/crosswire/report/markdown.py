@@ -19,7 +19,6 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from crosswire.report.view import (
@@ -33,6 +32,7 @@ from crosswire.report.view import (
     FacetRef,
     FacetView,
     OutletCard,
+    PageLinks,
     ReportView,
     RevisionView,
     StoryView,
@@ -80,7 +80,7 @@ def render_story_markdown(report: Mapping[str, Any], index: int) -> str:
 
 def markdown_chunks(view: ReportView) -> Iterator[str]:
     """report.md piece by piece, for writing as it is made."""
-    page = _Page(view.homes, story=None)
+    page = PageLinks(view.homes, MARKDOWN_NAME, story=None)
     return _sections(
         itertools.chain(
             (
@@ -97,7 +97,12 @@ def markdown_chunks(view: ReportView) -> Iterator[str]:
 
 def story_markdown_chunks(view: ReportView, story: StoryView) -> Iterator[str]:
     """`stories/<story anchor>.md` piece by piece."""
-    page = _Page(view.homes, story=story.anchor, local=frozenset(a.anchor for a in story.articles))
+    page = PageLinks(
+        view.homes,
+        MARKDOWN_NAME,
+        story=story.anchor,
+        local=frozenset(a.anchor for a in story.articles),
+    )
     back = (
         f"[All stories](../{MARKDOWN_NAME}) · crosswire report generated"
         f" {escape(view.generated_at)}."
@@ -119,27 +124,6 @@ def _sections(sections: Iterable[str]) -> Iterator[str]:
     yield "\n"
 
 
-@dataclass(frozen=True, slots=True)
-class _Page:
-    """The file being written, for links to articles whose details may be in another."""
-
-    homes: Mapping[str, str | None]  # `ReportView.homes`
-    story: str | None  # the anchor of the story this page is, None for report.md
-    # the story's own articles: one listed by two stories is detailed on both pages
-    local: frozenset[str] = frozenset()
-
-    def article_href(self, article_anchor: str) -> str | None:
-        if article_anchor not in self.homes:
-            return None
-        home = self.homes[article_anchor]
-        if home == self.story or article_anchor in self.local:
-            return f"#{article_anchor}"
-        if home is None:
-            return f"../{MARKDOWN_NAME}#{article_anchor}"
-        folder = "" if self.story is not None else f"{STORY_FOLDER}/"
-        return f"{folder}{home}.md#{article_anchor}"
-
-
 def escape(text: object) -> str:
     """Inline Markdown-safe text on one line (table cells cannot span lines)."""
     flat = _SPACE.sub(" ", str(text)).strip()
@@ -155,7 +139,7 @@ def _href_link(text: str, href: str | None) -> str:
     return f"[{escape(text)}]({href})" if href else escape(text)
 
 
-def _article_link(text: str, article_anchor: str | None, page: _Page) -> str:
+def _article_link(text: str, article_anchor: str | None, page: PageLinks) -> str:
     return _href_link(text, page.article_href(article_anchor) if article_anchor else None)
 
 
@@ -188,7 +172,7 @@ def _stories_table(view: ReportView) -> str:
     return "## Stories\n\n" + _table(["Story", "Articles", "Outlets", "Time span"], rows)
 
 
-def _story_section(story: StoryView, page: _Page) -> str:
+def _story_section(story: StoryView, page: PageLinks) -> str:
     parts = [
         f'<a id="{story.anchor}"></a>\n\n## {escape(story.data["headline"])}',
         _story_line(story),
@@ -218,7 +202,7 @@ def _count(number: int, noun: str) -> str:
     return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
 
 
-def _story_articles(story: StoryView, page: _Page) -> str:
+def _story_articles(story: StoryView, page: PageLinks) -> str:
     table = "### Articles\n\n" + _articles_table(story.articles, page)
     if story.missing_articles:
         missing = ", ".join(escape(i) for i in story.missing_articles)
@@ -226,7 +210,7 @@ def _story_articles(story: StoryView, page: _Page) -> str:
     return table
 
 
-def _articles_table(articles: Iterable[ArticleView], page: _Page) -> str:
+def _articles_table(articles: Iterable[ArticleView], page: PageLinks) -> str:
     rows = (
         [
             escape(article.data.get("outlet") or "—"),
@@ -242,7 +226,7 @@ def _articles_table(articles: Iterable[ArticleView], page: _Page) -> str:
     return _table(["Outlet", "Title", "Published", "Original source", "Copy of"], rows)
 
 
-def _copy_text(article: ArticleView, page: _Page) -> str:
+def _copy_text(article: ArticleView, page: PageLinks) -> str:
     copy = article.copy_of
     if copy is None:
         return "—"
@@ -270,7 +254,7 @@ def _revision_text(item: RevisionView) -> str:
     return f"{escape(item.origin)}: {escape(item.text)} {_cite([item.old, item.new])}"
 
 
-def _changes(changes: ChangesView | None, page: _Page) -> str:
+def _changes(changes: ChangesView | None, page: PageLinks) -> str:
     if changes is None:
         return ""
     head = f"### What changed since {escape(changes.since)}\n\n"
@@ -339,7 +323,7 @@ def _facet_values(facet: FacetView) -> str:
     return " · ".join(parts) or "—"
 
 
-def _sources(cards: list[OutletCard], page: _Page) -> str:
+def _sources(cards: list[OutletCard], page: PageLinks) -> str:
     if not cards:
         return ""
     blocks = []
@@ -376,13 +360,13 @@ def _entities(entities: list[EntityView]) -> str:
     return "### Entities\n\n" + _table(["Name", "Type", "Also called", "Articles"], rows)
 
 
-def _claims(claims: list[ClaimView], page: _Page) -> str:
+def _claims(claims: list[ClaimView], page: PageLinks) -> str:
     if not claims:
         return ""
     return "### Claims\n\n" + "\n".join(_claim_line(claim, page) for claim in claims)
 
 
-def _claim_line(claim: ClaimView, page: _Page) -> str:
+def _claim_line(claim: ClaimView, page: PageLinks) -> str:
     source = claim.article.label if claim.article is not None else str(claim.data["article"])
     details = [f"claimant: {escape(claim.claimant)}"]
     if claim.via:
@@ -404,7 +388,7 @@ def _claim_line(claim: ClaimView, page: _Page) -> str:
     return f"- {anchor}**#{claim.number}** {article}: “{text}” ({'; '.join(details)})"
 
 
-def _unassigned_section(articles: list[ArticleView], page: _Page) -> str:
+def _unassigned_section(articles: list[ArticleView], page: PageLinks) -> str:
     if not articles:
         return ""
     return "## Articles in no story\n\n" + _articles_table(articles, page)

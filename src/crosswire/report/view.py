@@ -20,6 +20,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence, Set
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import PurePosixPath
 from typing import Any, Literal, overload
 from urllib.parse import urlsplit
 
@@ -875,3 +876,54 @@ def _shorten(text: str) -> str:
     if len(text) <= _CLAIM_PREVIEW:
         return text
     return text[: _CLAIM_PREVIEW - 1].rsplit(" ", 1)[0] + "…"
+
+
+@dataclass(frozen=True, slots=True)
+class PageLinks:
+    """The page being written (the report's own file, or a story's page), for links to
+    an article or a story shown on another page: each is resolved to the file that shows
+    it, and is None (plain text) when no file does. One rule for both exports: only the
+    file names differ (`report.html` and `<anchor>.html`, `report.md` and `<anchor>.md`)."""
+
+    homes: Mapping[str, str | None]  # `ReportView.homes`
+    top: str  # the report's own file: "report.html", "report.md"
+    story: str | None  # the anchor of the story this page is, None for the report's file
+    # the articles detailed on this page (a story's page also shows their texts): one
+    # listed by two stories is detailed on both pages
+    local: frozenset[str] = frozenset()
+
+    def article_href(self, article_anchor: str | None) -> str | None:
+        """Where an article's details are: here, its story's page, or the report's file."""
+        if article_anchor is None or article_anchor not in self.homes:
+            return None
+        if article_anchor in self.local:
+            return f"#{article_anchor}"
+        return f"{self._file(self.homes[article_anchor])}#{article_anchor}"
+
+    def text_href(self, article: ArticleView) -> str | None:
+        """Where an article's text and claims are: here, or the page of the first story
+        listing it; an article in no story has no text shown, so its details stand in."""
+        if self.story is not None and article.anchor in self.local:
+            return f"#{article.text_anchor}"
+        home = self.homes.get(article.anchor)
+        if home is None:
+            return self.article_href(article.anchor)
+        return f"{self._file(home)}#{article.text_anchor}"
+
+    def story_href(self, story_anchor: str | None) -> str | None:
+        """A story of this report: its section here, else its own page."""
+        if story_anchor is None:
+            return None
+        if story_anchor == self.story:
+            return f"#{story_anchor}"
+        return self._file(story_anchor)
+
+    def _file(self, home: str | None) -> str:
+        """The file of HOME (a story anchor, None for the report's file) relative to this
+        page."""
+        if home is None:
+            return "" if self.story is None else f"../{self.top}"
+        if home == self.story:
+            return ""
+        name = f"{home}{PurePosixPath(self.top).suffix}"
+        return name if self.story is not None else f"{STORY_FOLDER}/{name}"
