@@ -16,7 +16,7 @@ time, what "updated" means to a reader), then by when it was stored, then id.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -39,6 +39,8 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.dialects.postgresql import TSVECTOR
+from sqlalchemy.engine import Row
+from sqlalchemy.sql.selectable import Subquery
 
 from crosswire.model import Story, published_instant
 from crosswire.store.schema import articles, claims, stories
@@ -484,20 +486,14 @@ def list_outlets(
     ).group_by(story_outlets.c.outlet)
     if q and q.strip():
         grouped = grouped.where(func.lower(story_outlets.c.outlet).contains(q.strip().lower()))
-    sub = grouped.subquery()
-    rows = (
-        select(sub)
-        .order_by(desc(sub.c.stories), sub.c.outlet)
-        .limit(limit)
-        .offset((page - 1) * limit)
+    return _most_stories_first(
+        store,
+        grouped.subquery(),
+        "outlet",
+        page,
+        limit,
+        lambda r: OutletSummary(r.outlet, int(r.stories), int(r.articles or 0)),
     )
-    with store.engine.connect() as conn:
-        total = int(conn.execute(select(func.count()).select_from(sub)).scalar_one())
-        items = [
-            OutletSummary(r.outlet, int(r.stories), int(r.articles or 0))
-            for r in conn.execute(rows)
-        ]
-    return Page(items, total, page, limit)
 
 
 def list_entities(
@@ -517,16 +513,35 @@ def list_entities(
     )
     if q and q.strip():
         grouped = grouped.where(story_entities.c.norm.contains(normalize_name(q), autoescape=True))
-    sub = grouped.subquery()
+    return _most_stories_first(
+        store,
+        grouped.subquery(),
+        "norm",
+        page,
+        limit,
+        lambda r: EntitySummary(r.name, r.type, int(r.stories)),
+    )
+
+
+def _most_stories_first(
+    store: Store,
+    sub: Subquery,
+    tie: str,
+    page: int,
+    limit: int,
+    item: Callable[[Row[Any]], T],
+) -> Page[T]:
+    """One page of SUB's rows (each with a `stories` count), most stories first, ties by
+    the column TIE, with the count of all rows."""
     rows = (
         select(sub)
-        .order_by(desc(sub.c.stories), sub.c.norm)
+        .order_by(desc(sub.c.stories), sub.c[tie])
         .limit(limit)
         .offset((page - 1) * limit)
     )
     with store.engine.connect() as conn:
         total = int(conn.execute(select(func.count()).select_from(sub)).scalar_one())
-        items = [EntitySummary(r.name, r.type, int(r.stories)) for r in conn.execute(rows)]
+        items = [item(r) for r in conn.execute(rows)]
     return Page(items, total, page, limit)
 
 
