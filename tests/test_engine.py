@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from port_stories import port_articles
 
 from crosswire import pipeline
 from crosswire.eval.stories import bcubed, gold_sets, synthetic_corpus
@@ -217,3 +218,35 @@ def test_a_micro_batch_accounts_each_second_to_one_stage(tmp_path: Path) -> None
     store.close()
     assert set(timings) >= {"clean", "claims", "store"}
     assert sum(timings.values()) <= elapsed
+
+
+def test_a_stored_article_the_index_moves_is_stored_in_its_new_story(tmp_path: Path) -> None:
+    """The mixed port report joined the strike's story in the first run; the second run's
+    strike report moves it to the fire's story: the store says so for the article, and
+    both stories are written again with their new members."""
+    articles = port_articles()
+    store = Store(f"sqlite:///{tmp_path / 'moves.db'}")
+    for part in (articles[:5], articles[5:]):
+        state = store.load_state(pipeline.STORY_STATE)
+        index = StoryIndex.from_dict(state) if state else StoryIndex()
+        stored = store.stories_of([a.id for a in part])
+        placed = place_articles(index, part, stored, store.story_members, store.stories_between)
+        run = store.begin_run(["port"])
+        store.save_run(
+            run, placed.articles, placed.stories, [], placed.replaced,
+            {pipeline.STORY_STATE: index.to_dict()},
+        )  # fmt: skip
+        if part[0].id == "strike-3":
+            # the run's stories: the one it joined and the two the move touched
+            assert {s.id for s in placed.stories} == {
+                store.stories_of(["strike-1"])["strike-1"],
+                store.stories_of(["fire-1"])["fire-1"],
+            }
+    story_of = {a.id: a.story for a in store.load_articles()}
+    assert story_of["both"] == story_of["fire-1"] == story_of["fire-2"]
+    assert story_of["strike-1"] == story_of["strike-2"] == story_of["strike-3"]
+    assert story_of["both"] != story_of["strike-1"]
+    members = {s.id: sorted(s.articles) for s in store.load_stories()}
+    assert members[story_of["both"]] == ["both", "fire-1", "fire-2"]
+    assert members[story_of["strike-1"]] == ["strike-1", "strike-2", "strike-3"]
+    store.close()

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from port_stories import FIRE, port_articles
 
 from crosswire.clean import clean_documents
 from crosswire.dedup import find_duplicates
@@ -62,7 +63,7 @@ def stream(index: StoryIndex, articles: list[Article]) -> list[Assignment]:
 
 
 def final_labels(decisions: list[Assignment]) -> dict[str, str]:
-    """Article id -> story, with merges applied as a caller applies them."""
+    """Article id -> story, with merges and moves applied as a caller applies them."""
     aliases = {m.replaced: m.survivor for d in decisions for m in d.merges}
 
     def resolve(story: str) -> str:
@@ -70,7 +71,12 @@ def final_labels(decisions: list[Assignment]) -> dict[str, str]:
             story = aliases[story]
         return story
 
-    return {d.article: resolve(d.story) for d in decisions}
+    placed: dict[str, str] = {}
+    for d in decisions:
+        placed[d.article] = d.story
+        for move in d.moves:
+            placed.update(dict.fromkeys(move.articles, move.target))
+    return {article: resolve(story) for article, story in placed.items()}
 
 
 # ---------------------------------------------------------------- gold streams
@@ -92,7 +98,8 @@ def _gold_file(tmp_path: Path, name: str) -> Path:
     return path
 
 
-# measured at this commit: ECB+ 0.8789 (batch 0.918), AllSides 0.8747 (batch 0.871)
+# measured at this commit: ECB+ 0.9158 (batch 0.918), AllSides 0.8754 (batch 0.871); ECB+
+# was 0.8789 before members moved (early joins could not be undone)
 @pytest.mark.parametrize(("name", "floor"), [("ecbplus", 0.86), ("allsides", 0.86)])
 def test_a_stream_over_a_gold_set_reaches_its_floor(
     tmp_path: Path, name: str, floor: float
@@ -103,9 +110,8 @@ def test_a_stream_over_a_gold_set_reaches_its_floor(
     assert result["bcubed_f1"] >= floor
     assert result["pairwise_f1"] > 0.7
     assert any(line.startswith("streamed into") for line in lines)
-    if name == "allsides":
-        batch = evaluate_stories(path, echo=lambda _: None)
-        assert abs(result["bcubed_f1"] - batch["bcubed_f1"]) <= 0.01
+    batch = evaluate_stories(path, echo=lambda _: None)
+    assert abs(result["bcubed_f1"] - batch["bcubed_f1"]) <= 0.01
 
 
 # ---------------------------------------------------------------- state and order
@@ -297,3 +303,45 @@ def test_a_lone_article_joins_a_story_once_the_story_has_grown_toward_it(
     decision = index.assign(roundup)
     assert [(m.survivor, m.replaced) for m in decision.merges] == [(older, newer)]
     assert config.threshold <= decision.merges[0].score < config.merge_threshold
+
+
+# ---------------------------------------------------------------- moves
+
+
+def test_a_member_nearer_another_story_moves_there_with_its_copies() -> None:
+    articles = port_articles()
+    copy = Article(
+        id="both-copy",
+        input="both-copy",
+        text=articles[2].text,
+        published="2026-03-04T12:00:00+00:00",
+        duplicate_of="both",
+    )
+    index = StoryIndex()
+    decisions = [index.assign(a) for a in [*articles[:3], copy, *articles[3:]]]
+    strike, fire = decisions[0].story, decisions[4].story
+    assert strike != fire
+    # early, the mixed report joined the strike's story, and its copy followed it
+    assert decisions[2].story == strike and decisions[3].story == strike
+    last = decisions[-1]
+    assert last.story == strike
+    assert [(m.articles, m.source, m.target) for m in last.moves] == [
+        (("both", "both-copy"), strike, fire)
+    ]
+    move = last.moves[0]
+    assert move.score > move.left and move.score >= index.config.threshold
+    assert index.story_of("both") == fire and index.story_of("both-copy") == fire
+    assert index.members(strike) == ["strike-1", "strike-2", "strike-3"]
+    assert index.members(fire) == ["fire-1", "fire-2", "both", "both-copy"]
+    assert final_labels(decisions)["both"] == fire
+    # the moved state survives a round trip: the next arrival is decided alike
+    again = StoryIndex.from_dict(json.loads(json.dumps(index.to_dict())))
+    late = Article(id="fire-3", input="fire-3", text=" ".join(FIRE[2:5]))
+    assert again.assign(late) == index.assign(late)
+
+
+def test_a_story_past_refine_max_does_not_check_its_members() -> None:
+    index = StoryIndex(StreamConfig(refine_max=2))
+    decisions = [index.assign(a) for a in port_articles()]
+    assert all(d.moves == () for d in decisions)
+    assert index.story_of("both") == decisions[0].story

@@ -150,7 +150,7 @@ def evaluate_stories(
     """Group the gold JSONL at PATH into stories and score them against the gold labels.
 
     STREAM feeds the records one at a time in publication order through a fresh
-    `StoryIndex` (decisions applied as a caller applies them, merges included) instead
+    `StoryIndex` (decisions applied as a caller applies them, merges and moves included) instead
     of clustering the whole file at once.
     """
     articles, gold = read_gold(path, echo)
@@ -184,13 +184,16 @@ def _stream_labels(articles: Sequence[Article]) -> tuple[list[str], str]:
     story_of: dict[str, str] = {}
     # every merged-away id -> the id that took it over, as the store keeps them
     aliases: dict[str, str] = {}
-    merges = peak_stories = peak_originals = 0
+    merges = moves = peak_stories = peak_originals = 0
     for position in publication_order(articles):
         decision = index.assign(articles[position])
         story_of[decision.article] = decision.story
         for merge in decision.merges:
             aliases[merge.replaced] = merge.survivor
+        for move in decision.moves:
+            story_of.update(dict.fromkeys(move.articles, move.target))
         merges += len(decision.merges)
+        moves += len(decision.moves)
         peak_stories = max(peak_stories, index.active_stories)
         peak_originals = max(peak_originals, index.active_originals)
 
@@ -201,7 +204,7 @@ def _stream_labels(articles: Sequence[Article]) -> tuple[list[str], str]:
 
     predicted = [resolve(story_of[article.id]) for article in articles]
     note = (
-        f"streamed into {len(set(predicted))} stories ({merges} merges; at most "
+        f"streamed into {len(set(predicted))} stories ({merges} merges, {moves} moves; at most "
         f"{peak_stories} stories and {peak_originals} originals active)"
     )
     return predicted, note

@@ -7,6 +7,7 @@ from __future__ import annotations
 from crosswire.stories.assignment import (
     Assignment,
     Merge,
+    Move,
     StreamConfig,
     publication_order,
     story_id,
@@ -24,6 +25,7 @@ from crosswire.stories.stream import StoryIndex
 __all__ = [
     "Assignment",
     "Merge",
+    "Move",
     "Placed",
     "StoryConfig",
     "StoryIndex",

@@ -2,7 +2,8 @@
 
 `StoryIndex.assign` returns an `Assignment`; a caller applies it: sets `article.story`,
 renames every article of a `Merge.replaced` story to `Merge.survivor` (and keeps the
-alias, as the store's `story_aliases` does), and marks `retired` stories final.
+alias, as the store's `story_aliases` does), puts the articles of each `Move` in its
+target story, and marks `retired` stories final.
 """
 
 from __future__ import annotations
@@ -30,6 +31,10 @@ class StreamConfig:
     # measured (stream B-cubed F1 ECB+ / AllSides, merges made): 0.2: 0.872 / 0.870
     # (19 / 18), 0.25: 0.878 / 0.871 (3 / 3), 0.3 and up: 0.871 / 0.870 (none)
     merge_threshold: float = 0.25
+    # a story that gains an original checks its members again while it has at most this
+    # many (each check is one query of the index): past it, one more member does not
+    # change who belongs, and a large story's check would cost more than its arrival
+    refine_max: int = 32
     idle_originals: int = 20_000
     # member norms are recomputed with the current IDF when the originals grow this much
     refresh_growth: float = 1.1
@@ -58,6 +63,19 @@ class Merge:
 
 
 @dataclass(frozen=True, slots=True)
+class Move:
+    """An original placed earlier (ARTICLES: it and its copies) is nearer another active
+    story now that its own has grown: it leaves SOURCE for TARGET."""
+
+    articles: tuple[str, ...]
+    source: str
+    target: str
+    # mean edge weight to the target, and to the rest of the source, when it moved
+    score: float
+    left: float
+
+
+@dataclass(frozen=True, slots=True)
 class Assignment:
     """What `StoryIndex.assign` decided for one article."""
 
@@ -71,6 +89,8 @@ class Assignment:
     # the article was already in the index: nothing changed
     repeated: bool = False
     merges: tuple[Merge, ...] = ()
+    # members of the story this article joined that moved to another story, in order
+    moves: tuple[Move, ...] = ()
     # stories that left the active window at this arrival (final from now on)
     retired: tuple[str, ...] = ()
 

@@ -4,7 +4,8 @@ in, which stored members come along, which story ids merged away.
 The index (`StoryIndex`, state kept in the store between runs) decides for each new
 article; an article the store already holds in a story keeps that story (re-analyzing
 the same inputs changes nothing, and a story that left the index's active window is
-still found). A story a run touches is returned whole, with its stored members, so
+still found), unless the index moved it to another active story (`Move`): then it and
+both stories are written again. A story a run touches is returned whole, with its stored members, so
 claims and comparison see every outlet of it; a story the run does not touch is not
 read, compared or written again.
 """
@@ -63,10 +64,16 @@ def place_articles(
     if load_members is not None and stories_between is not None:
         _reload_near(index, [a for a in fresh if index.late(a)], load_members, stories_between)
     replaced: dict[str, str] = {}
+    # article id -> the story a later decision moved it to (the last move wins)
+    moved: dict[str, str] = {}
+    moved_from: set[str] = set()
     for decision, article in zip(index.assign_many(fresh), fresh, strict=True):
         article.story = decision.story
         for merge in decision.merges:
             replaced[merge.replaced] = merge.survivor
+        for move in decision.moves:
+            moved.update(dict.fromkeys(move.articles, move.target))
+            moved_from.add(move.source)
 
     def final(story: str) -> str:
         seen = {story}
@@ -76,13 +83,16 @@ def place_articles(
 
     for article in articles:
         stored = stored_story_of.get(article.id, following.get(article.id))
-        article.story = final(stored if stored is not None else article.story or "")
-    touched = {a.story for a in articles if a.story}
+        placed = moved.get(article.id, stored if stored is not None else article.story)
+        article.story = final(placed or "")
+    # a story a member left is rebuilt without it, as one that gained members is
+    touched = {a.story for a in articles if a.story} | {final(s) for s in moved_from}
+    touched |= {final(s) for s in moved.values()}
     pulled = (
         load_members(sorted(touched | set(replaced)), run_ids) if load_members is not None else []
     )
     for member in pulled:
-        member.story = final(member.story or "")
+        member.story = final(moved.get(member.id, member.story) or "")
     members: dict[str, list[Article]] = {}
     for article in [*articles, *pulled]:
         if article.story:

@@ -37,6 +37,16 @@ story of one article merges by the join threshold, as its merge is the join deci
 that article made again against a story that has grown toward it (stream B-cubed F1
 ECB+ 0.8775 -> 0.8789, AllSides 0.8713 -> 0.8747, BASIL dev 0.9707 -> 0.9767).
 
+Moves: a join is decided on the story as it stands, and early in a story the evidence
+is thin: of two events of one topic, the second's first report may join the first's
+story, and its later reports follow it there. When a story of at most `refine_max`
+originals gains one, each of its members is weighed again as if it arrived now: the
+mean edge to the rest of its story against the mean edge to each other active story
+(the join rule). A member nearer another story, by at least the join threshold, moves
+there with its copies (`Move`), and the links between stories follow its edges. The
+batch sees every edge at once; this gives the stream back what it decided too early
+(stream B-cubed F1 ECB+ 0.879 -> 0.919, batch 0.918; AllSides 0.875 -> 0.877).
+
 Ids: `"s-" + xxh3_64(founder id)`, the founder being the original that started the story,
 as `make_story` names a batch story by its earliest member. The id never changes as the
 story grows; when an article published before the founder arrives late, the story keeps
@@ -58,6 +68,7 @@ from crosswire.model import Article
 from crosswire.stories.assignment import (
     Assignment,
     Merge,
+    Move,
     StreamConfig,
     publication_order,
     story_id,
@@ -243,18 +254,27 @@ class StoryIndex:
         self._post(article.id, member)
         self._touch(story, self._active_day(day))
         survivor, merges = self._merge_from(story)
+        moves = self._refine(survivor)
         if any(len(c) > self.config.max_terms for c in self.frequencies.counts):
             self.frequencies.prune(self.config.max_terms, self._postings)
+        # the article itself may have moved on: its story is where it is now
         return Assignment(
-            article.id, survivor.id, score, new=best is None, merges=merges, retired=retired
+            article.id,
+            self._members[article.id].story,
+            score,
+            new=best is None,
+            merges=merges,
+            moves=moves,
+            retired=retired,
         )
 
     # ------------------------------------------------------------ similarity
 
     def _totals(
-        self, terms: list[Terms], norms: list[float], day: float | None
+        self, terms: list[Terms], norms: list[float], day: float | None, skip: int | None = None
     ) -> dict[str, float]:
-        """Per active story, the summed edge weight from a new original to its members."""
+        """Per active story, the summed edge weight from a new original to its members
+        (SKIP: a member's own slot, when the original weighed is one of them)."""
         size = len(self._slots)
         if size == 0:
             return {}
@@ -285,6 +305,8 @@ class StoryIndex:
                 # an undated member (NaN) is never decayed, as in the batch
                 far = excess > 0
             sims[far] *= np.exp(-excess[far] / graph.decay_days)
+        if skip is not None:
+            sims[skip] = 0.0
         totals: dict[str, float] = {}
         members = self._members
         for slot in np.flatnonzero(sims >= graph.edge_floor).tolist():
@@ -388,6 +410,69 @@ class StoryIndex:
         keep.last_seq = max(keep.last_seq, gone.last_seq)
         for day in (gone.first_day, gone.last_day):
             self._touch(keep, day, seq=keep.last_seq)
+
+    # ------------------------------------------------------------ moves
+
+    def _refine(self, story: _Story) -> tuple[Move, ...]:
+        """Members of STORY nearer another active story, moved there (see the module)."""
+        if not 1 < len(story.originals) <= self.config.refine_max:
+            return ()
+        moves: list[Move] = []
+        for member_id in list(story.originals):
+            if len(story.originals) < 2:
+                break
+            member = self._members[member_id]
+            totals = self._totals(member.terms, member.norms, member.day, self._slot_of[member_id])
+            stay = totals.get(story.id, 0.0) / (len(story.originals) - 1)
+            target: _Story | None = None
+            score = max(stay, self.config.threshold)
+            for sid, total in totals.items():
+                if sid == story.id:
+                    continue
+                mean = total / len(self._stories[sid].originals)
+                if mean > score:
+                    target, score = self._stories[sid], mean
+            if target is not None:
+                moves.append(self._move(member_id, story, target, totals, score, stay))
+        return tuple(moves)
+
+    def _move(
+        self,
+        member_id: str,
+        source: _Story,
+        target: _Story,
+        totals: Mapping[str, float],
+        score: float,
+        stay: float,
+    ) -> Move:
+        """MEMBER_ID (its edges to each story: TOTALS) and its copies leave SOURCE for
+        TARGET; the summed edges between stories lose what it gave SOURCE's side and gain
+        it on TARGET's."""
+        member = self._members[member_id]
+        member.story = target.id
+        source.originals.remove(member_id)
+        target.originals.append(member_id)
+        copies = [c for c in source.copies if self._copies.get(c) == member_id]
+        source.copies = [c for c in source.copies if self._copies.get(c) != member_id]
+        target.copies.extend(copies)
+        for sid, total in totals.items():
+            if sid in (source.id, target.id):
+                continue
+            other = self._stories[sid].links
+            for side, sign in ((source, -1.0), (target, 1.0)):
+                # sums taken under an earlier IDF may differ a little: never below zero
+                linked = max(side.links.get(sid, 0.0) + sign * total, 0.0)
+                side.links[sid] = other[side.id] = linked
+        # its edges to the target's members are inside one story now; those to the rest
+        # of the source are between the two
+        between = (
+            source.links.get(target.id, 0.0)
+            - totals.get(target.id, 0.0)
+            + totals.get(source.id, 0.0)
+        )
+        source.links[target.id] = target.links[source.id] = max(between, 0.0)
+        self._touch(target, self._active_day(member.day))
+        return Move((member_id, *copies), source.id, target.id, score, stay)
 
     # ------------------------------------------------------------ window
 
