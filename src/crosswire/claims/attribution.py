@@ -46,6 +46,8 @@ from typing import Any
 from spacy.tokens import Doc, Token
 from spacy.tokens import Span as SpacySpan
 
+from crosswire.claims.nlp import doc_text
+
 
 @dataclass(slots=True, frozen=True)
 class Span:
@@ -394,7 +396,7 @@ class _Index:
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
-        self.text = doc.text
+        self.text = doc_text(doc)
         n = len(doc)
         # newline_at[i]: the first token at or after i whose trailing whitespace breaks the
         # line (n when none does)

@@ -51,7 +51,7 @@ from crosswire.claims.entities import (
     resolve_entities,
 )
 from crosswire.claims.errors import ClaimsError
-from crosswire.claims.nlp import load_nlp, parse_processes
+from crosswire.claims.nlp import doc_text, load_nlp, parse_processes, remember_text
 from crosswire.claims.numbers import NumberSpan, find_figures, noun_kind, quantity_kinds
 from crosswire.claims.timex import TimeSpan, find_times
 from crosswire.model import (
@@ -373,7 +373,7 @@ def _parse(nlp: Language, items: Sequence[_Item]) -> Iterator[tuple[_Item, Doc |
         texts = (text for _, _, text in items)
         try:
             for doc in nlp.pipe(texts, batch_size=_PARALLEL_BATCH, n_process=processes):
-                yield items[done], doc
+                yield items[done], remember_text(doc, items[done][2])
                 done += 1
         except Exception:  # a text or a worker failed: the rest is parsed one process
             pass
@@ -395,11 +395,12 @@ def _parse_batch(nlp: Language, batch: list[_Item]) -> Iterator[tuple[_Item, Doc
     except Exception:  # one text broke the batch: find it, keep the others
         for item in batch:
             try:
-                yield item, nlp(item[2])
+                yield item, remember_text(nlp(item[2]), item[2])
             except Exception as exc:
                 yield item, exc
         return
-    yield from zip(batch, docs, strict=True)
+    for item, doc in zip(batch, docs, strict=True):
+        yield item, remember_text(doc, item[2])
 
 
 class _People:
@@ -422,7 +423,7 @@ def _window(starts: Sequence[int], s0: int, s1: int) -> slice:
 
 def _read(article: Article, doc: Doc, offset: int) -> _Read:
     """Drafts and mentions of one parsed text (an article, or a piece of a copy at `offset`)."""
-    text = doc.text
+    text = doc_text(doc)
     reference = published_instant(article.published)
     numbers = find_figures(text)
     times = [t for t in find_times(text, reference) if t.interval is not None]
@@ -661,7 +662,7 @@ _LEADING_CLOSER = re.compile(r"^[\"”’'»)\]]+\s+")
 def _sentences(doc: Doc) -> list[Span]:
     """spaCy's sentences, cut at paragraph breaks (a sentence never spans two) and without
     a closing quote the parser hung on the next paragraph's first sentence."""
-    text = doc.text
+    text = doc_text(doc)
     pieces: list[Span] = []
     for sent in doc.sents:
         start = sent.start_char
