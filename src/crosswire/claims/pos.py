@@ -29,6 +29,9 @@ if TYPE_CHECKING:
     from thinc.types import Ints2d
 
 SET = ("POS", "TAG", "DEP")  # what claims read of the ruler's attributes
+_SET_COLUMNS = [POS, TAG, DEP]
+# attribute name -> its column in the arrays of SET
+_ATTR = {name: column for column, name in enumerate(SET)}
 _READ = {"TAG", "LOWER", "DEP", "IS_SPACE"}
 _COLUMNS = [TAG, LOWER, DEP, IS_SPACE]
 
@@ -147,7 +150,7 @@ class TableAttributes:
                 values[k, column] = value
                 ranks[k, column] = rank
         order = ranks[inverse]
-        out = np.where(order >= 0, values[inverse], doc.to_array([POS, TAG, DEP]))
+        out = np.where(order >= 0, values[inverse], doc.to_array(_SET_COLUMNS))
         token_passes = passes[inverse]
         for m, rule in enumerate(self.multi):
             starts = np.flatnonzero(token_passes[:-1, m, 0] & token_passes[1:, m, 1])
@@ -157,8 +160,5 @@ class TableAttributes:
                 later = target[rule.order > order[target, column]]
                 out[later, column] = self._value(name, text)
                 order[later, column] = rule.order
-        doc.from_array([POS, TAG, DEP], cast("Ints2d", out))
+        doc.from_array(_SET_COLUMNS, cast("Ints2d", out))
         return doc
-
-
-_ATTR = {"POS": 0, "TAG": 1, "DEP": 2}
