@@ -45,6 +45,7 @@ from throughput import (
 )
 
 from crosswire import pipeline
+from crosswire.claims.nlp import parse_processes
 from crosswire.model import RawDoc
 from crosswire.store import Store
 from crosswire.stories import StoryIndex
@@ -144,6 +145,7 @@ def main() -> int:
         "machine": f"{platform.machine()} {platform.python_implementation()} "
         f"{platform.python_version()}",
         "batch": args.batch,
+        "parse_processes": parse_processes(),
         "checkpoints": rows,
         "stage_seconds": {k: round(v, 1) for k, v in timings.items()},
     }

@@ -1,5 +1,7 @@
-"""The model's attribute rules applied as a table give every token what spaCy's own
-AttributeRuler gives it (the attributes claims read: POS, TAG, DEP)."""
+"""crosswire's pipeline parses as the model as shipped does: the model's attribute rules
+applied as a table give every token what spaCy's own AttributeRuler gives it (the
+attributes claims read: POS, TAG, DEP), and the matrix products in numpy instead of blis
+give the same tags, parses and entities."""
 
 from __future__ import annotations
 
@@ -11,6 +13,8 @@ import pytest
 from shared_data import DATA, require
 from spacy.language import Language
 from spacy.tokens import Doc
+from thinc.api import Model
+from threadpoolctl import threadpool_info
 
 from crosswire.claims.nlp import ATTRIBUTES, PARAGRAPHS, load_nlp
 from crosswire.claims.pos import TableAttributes
@@ -65,12 +69,15 @@ def test_there_is_takes_the_two_token_rule(stock: Language) -> None:
     assert doc[1].pos_ == "VERB"  # the ruler's "expl" + "is" rule, not AUX
 
 
-def test_table_equals_the_ruler_on_real_articles(stock: Language) -> None:
+def _basil(n: int) -> list[str]:
     path = DATA / "facets_basil_dev" / "articles.jsonl"
     require(path, "BASIL articles")
     with path.open(encoding="utf-8") as lines:
-        texts = [json.loads(line)["text"] for line in lines][:60]
-    differ, tokens = _differences(stock, texts)
+        return [json.loads(line)["text"] for line in lines][:n]
+
+
+def test_table_equals_the_ruler_on_real_articles(stock: Language) -> None:
+    differ, tokens = _differences(stock, _basil(60))
     assert tokens > 30_000
     assert differ == []
 
@@ -87,3 +94,25 @@ def test_unsupported_rule_is_refused() -> None:
         TableAttributes(
             nlp.vocab, [{"patterns": [[{"SHAPE": "dd"}]], "attrs": {"POS": "NUM"}, "index": 0}]
         )
+
+
+def _reading(doc: Doc) -> list[tuple[object, ...]]:
+    return [
+        (t.tag_, t.pos_, t.dep_, t.head.i, t.is_sent_start, t.ent_iob_, t.ent_type_) for t in doc
+    ]
+
+
+@pytest.mark.parametrize("real", [False, True], ids=["own sentences", "BASIL articles"])
+def test_crosswire_pipeline_parses_as_the_stock_model(stock: Language, real: bool) -> None:
+    texts = _basil(30) if real else _OWN
+    ours = [_reading(doc) for doc in load_nlp().pipe(texts)]
+    shipped = [_reading(doc) for doc in stock.pipe(texts)]
+    assert sum(map(len, ours)) > (15_000 if real else 80)
+    assert ours == shipped
+
+
+def test_crosswire_pipeline_multiplies_in_numpy_on_one_thread() -> None:
+    nlp = load_nlp()
+    models = [p.model for _, p in nlp.pipeline if isinstance(getattr(p, "model", None), Model)]
+    assert models and all(not n.ops.use_blis for m in models for n in m.walk())
+    assert {pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"} == {1}

@@ -8,6 +8,12 @@ Many texts are parsed by several processes (`parse_processes`): the parse is nea
 of a run's time, one core's worth; a second process on a 2-core machine parses 1.7
 times as many texts a second. Each process loads the model once.
 
+Matrix products go through numpy's BLAS, one thread per process (`_numpy_products`):
+the blis wheel thinc uses by default picks its kernels by CPU model and falls back to
+its generic C ones on CPUs it does not know (AMD Zen 3 and 4 among them); there its
+products ran a third as fast as numpy's OpenBLAS, which dispatches on the instruction
+set. The tags, parses and entities are the same (tests/test_pos.py compares them).
+
 The model's attribute ruler is replaced by the same rules applied as a table
 (`pos.TableAttributes`): the ruler's Matcher was a tenth of the parse.
 
@@ -27,6 +33,8 @@ import numpy as np
 from spacy.attrs import IS_SPACE
 from spacy.language import Language
 from spacy.pipeline import AttributeRuler
+from thinc.api import Model, NumpyOps
+from threadpoolctl import threadpool_limits
 
 from crosswire.claims.pos import TableAttributes
 
@@ -109,4 +117,20 @@ def load_nlp() -> Language:
     nlp.add_pipe(PARAGRAPHS, before="parser")
     nlp.add_pipe(ATTRIBUTES, after=_RULER)
     nlp.remove_pipe(_RULER)
+    _numpy_products(nlp)
     return nlp
+
+
+def _numpy_products(nlp: Language) -> None:
+    """Route the pipeline's matrix products through numpy (thinc's `use_blis=False`).
+
+    The parse runs one process per core (`parse_processes`), so BLAS gets one thread:
+    more would only take the other processes' cores. The parser's own per-step product
+    stays in blis: spaCy calls it from compiled code."""
+    threadpool_limits(limits=1, user_api="blas")
+    ops = NumpyOps(use_blis=False)
+    for _, component in nlp.pipeline:
+        model = getattr(component, "model", None)
+        if isinstance(model, Model):
+            for node in model.walk():
+                node.ops = ops
