@@ -646,3 +646,31 @@ def test_a_process_count_that_is_no_number_is_refused(monkeypatch: pytest.Monkey
     monkeypatch.setenv("CROSSWIRE_PARSE_PROCESSES", "two")
     with pytest.raises(ValueError, match="CROSSWIRE_PARSE_PROCESSES='two' is not a number"):
         parse_processes()
+
+
+def _claimants_of(text: str) -> dict[str, str | None]:
+    story = Story("s7", "h", ["p1"])
+    extract_claims([story], [_article("p1", text, "Harbour Gazette")])
+    return {q.text: c.claimant_name for c in story.claims for q in c.quantities}
+
+
+def test_an_offer_is_its_makers_figure() -> None:
+    # a bug: "offered" was no claim verb, so the terms of an offer read as the outlet's own
+    said = _claimants_of(
+        "On Monday the port authority offered striking crane operators a 4 percent raise. "
+        "The dockers' union rejected the authority's offer to cut night shifts by a third."
+    )
+    assert said["4 percent"] == "the port authority"
+    # the union rejected the offer: the figure is still the authority's
+    assert said["a third"] == "the port authority"
+
+
+def test_the_owner_of_a_claim_noun_is_the_claimant_of_its_clause() -> None:
+    said = _claimants_of(
+        "Residents of the valley dispute the water board's insistence that only 40 homes "
+        "lost supply. The Kessel Water Board met the council on Tuesday. Its plan to "
+        "replace 12 kilometres of pipe has drawn criticism from farmers."
+    )
+    # "Its plan": the possessive resolves to the board named before; "the water board"
+    # and that board are one entity
+    assert said["40"] == said["12"] == "Kessel Water Board"

@@ -123,7 +123,7 @@ _LEMMAS = _words(
     "concede complain cite quote agree worry fear hope expect doubt think know feel "
     "wonder speculate recommend propose demand tweet post show find caution charge "
     "counter retort remark comment brag boast joke admit regret blame praise question "
-    "predict forecast call refer point talk vote"
+    "predict forecast call refer point talk vote offer"
 )
 _VERB_LEMMA: dict[str, str] = {}
 for _lemma in sorted(_LEMMAS):
@@ -140,7 +140,7 @@ _OBJECT_CONTENT_VERBS = frozenset(
         "praise", "predict", "forecast", "propose", "demand", "recommend", "question",
         "describe", "mention", "expect", "fear", "doubt", "show", "find", "tweet", "post",
         "charge", "regret", "recall", "concede", "allege", "indicate", "stress",
-        "emphasize", "promise", "pledge", "vow", "write",
+        "emphasize", "promise", "pledge", "vow", "write", "offer",
     }
 )  # fmt: skip
 _REPORT_NOUNS = frozenset(
@@ -875,6 +875,32 @@ def _noun_attribution(noun: Token) -> _Found | None:
     return _Found(cue, source, content)
 
 
+# nouns of a claim or a proposal whose owner made it: "the ministry's insistence that
+# ...", "the union's offer to ...", "their plan to ..."
+_OWNED_CLAIM_NOUNS = frozenset(
+    {
+        "claim", "claims", "assertion", "assertions", "insistence", "contention",
+        "allegation", "allegations", "assurance", "assurances", "argument", "belief",
+        "promise", "pledge", "vow", "warning", "prediction", "offer", "proposal",
+        "plan", "demand", "demands", "request", "bid", "threat",
+    }
+)  # fmt: skip
+
+
+def _owned_claim(noun: Token) -> _Found | None:
+    """ "the ministry's insistence that only 40 staff were affected", "the union's offer to
+    cut 5 percent": the owner is the source of the clause the noun governs (a that-clause
+    or a to-infinitive); a pronoun owner is resolved as a subject is."""
+    owner = next((c for c in noun.lefts if c.dep_ == "poss"), None)
+    clause = next((c for c in noun.rights if c.dep_ == "acl" and c.pos_ in _HEAD_POS), None)
+    if owner is None or clause is None:
+        return None
+    if not any(c.dep_ in {"mark", "aux"} and c.lower_ in {"that", "to"} for c in clause.children):
+        return None
+    source = (owner.left_edge.i, owner.i + 1)
+    return _Found((noun.i, noun.i + 1), source, _subtree_range(clause), speaker=owner)
+
+
 def _copula_attribution(copula: Token, sent: SpacySpan) -> _Found | None:
     """A copula cue ("is eager to hear", "was critical of", "is no fan of"): the source is
     its subject, the content what the cue governs after it."""
@@ -914,6 +940,8 @@ def _sentence_attributions(sent: SpacySpan, quoted: set[int], index: _Index) -> 
                 result = _copula_attribution(token, sent)
         elif token.pos_ == "NOUN" and lower in _REPORT_NOUNS:
             result = _noun_attribution(token)
+        elif token.pos_ == "NOUN" and lower in _OWNED_CLAIM_NOUNS:
+            result = _owned_claim(token)
         elif lower == ":":
             result = _speaker_colon(token, sent, index)
         if result is not None:
@@ -1058,7 +1086,7 @@ _CLAIM_LEMMAS = _words(
     "slam blast threaten guarantee swear request dispute reject refute rebut attest "
     "certify suspect reckon anticipate proclaim recount lament quip continue peg put "
     "place value rate identify list signal hint imply grant reaffirm affirm verify "
-    "determine express voice"
+    "determine express voice offer"
 )
 _CLAIM_FORMS: dict[str, str] = {}
 for _lemma in sorted(_CLAIM_LEMMAS):
@@ -1069,7 +1097,10 @@ _CLAIM_ADJECTIVES = frozenset(
     {"confident", "certain", "sure", "convinced", "adamant", "clear", "insistent"}
 )
 _RELATIVE_TAGS = frozenset({"WDT", "WP", "WP$"})
-_PERSONAL = {"he": "person", "she": "person", "it": "thing", "they": "group"}
+_PERSONAL = {
+    "he": "person", "she": "person", "it": "thing", "they": "group",
+    "his": "person", "her": "person", "its": "thing", "their": "group",
+}  # fmt: skip
 _ANTECEDENT_SENTENCES = 3  # how far back a pronoun's antecedent may be: this and 2 before
 # candidates one pronoun looks at before giving up: a sentence of thousands of names and
 # pronouns costs its length, not its length squared
