@@ -674,3 +674,13 @@ def test_the_owner_of_a_claim_noun_is_the_claimant_of_its_clause() -> None:
     # "Its plan": the possessive resolves to the board named before; "the water board"
     # and that board are one entity
     assert said["40"] == said["12"] == "Kessel Water Board"
+
+
+def test_a_participle_on_a_passive_verb_is_said_of_the_passive_subject() -> None:
+    # a bug: "accusing" took the subject of the clause above the passive ("The mayor"),
+    # so the mayor read as the claimant of the charges' figure
+    said = _claimants_of(
+        "The mayor called for an inquiry after charges were filed on Friday accusing two "
+        "port officials of taking $50,000 in bribes."
+    )
+    assert said["$50,000"] == "charges"

@@ -539,6 +539,10 @@ def _inherited_subject(verb: Token, root: Token) -> Token | None:
             node = node.head
         node = node.head
         subject = _subject(node)
+        if subject is None and verb.tag_ == "VBG":
+            # "indictments were announced Friday accusing ...": a participle on a passive
+            # verb is said of the passive's subject, not of the clause above it
+            subject = next((c for c in node.children if c.dep_ == "nsubjpass"), None)
         if subject is not None:
             return subject
     return None
@@ -1020,10 +1024,11 @@ def find_attributions(
 
     With claimants=True (the default when nested, as the claims stage reads them) a
     source is who made the claim, not PolNeAR's span as written: only reporting verbs
-    (and the rule cues: "according to", "put ... at", report nouns, "NAME:") keep one; a
-    relative pronoun is replaced by the noun it stands for ("Vanity Fair, which
-    estimated"), a personal pronoun by the nearest earlier name or subject of its number,
-    or by nothing when there is none. Resolved sources may lie outside the sentence.
+    (and the rule cues: "according to", "put ... at", report nouns, an owned claim noun
+    such as "the union's offer to", "NAME:") keep one; a relative pronoun is replaced
+    by the noun it stands for ("Vanity Fair, which estimated"), a personal pronoun by
+    the nearest earlier name or subject of its number, or by nothing when there is
+    none. Resolved sources may lie outside the sentence.
     """
     if claimants is None:
         claimants = nested
