@@ -684,3 +684,25 @@ def test_a_participle_on_a_passive_verb_is_said_of_the_passive_subject() -> None
         "port officials of taking $50,000 in bribes."
     )
     assert said["$50,000"] == "charges"
+
+
+def test_he_in_what_a_named_speaker_reports_is_the_speaker() -> None:
+    # a bug: the small NER takes "DeWitt" for an ORG, so "he" went back to the last
+    # PERSON named, Anna Kowalska
+    said = _claimants_of(
+        "Anna Kowalska met the dockers on Monday. The row began after DeWitt told a meeting "
+        "on Tuesday that he had warned the board that 300 cranes stood idle."
+    )
+    assert said["300"] == "DeWitt"
+
+
+def test_a_clause_describing_the_claimant_is_no_part_of_its_name() -> None:
+    said = _claimants_of(
+        "Kessel Marine Works cut its night shift in May. The company, which builds car "
+        "ferries, said 240 welders had left since then. “We will rebuild the yard,” said "
+        "Ines Duarte, who has run its paint shop for 12 years."
+    )
+    # "The company, which builds car ferries," is the yard named before
+    assert said["240"] == "Kessel Marine Works"
+    # a figure in what describes the speaker is the outlet's account of her
+    assert said["12 years"] == "Harbour Gazette"

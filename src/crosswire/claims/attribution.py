@@ -68,6 +68,11 @@ class Attribution:
     # the word the source phrase is about: "officials" in "U.S. officials", "Goelman" in
     # "Aitan Goelman, Strzok's attorney"; the claims stage names the claimant by it
     source_head: Span | None = None
+    # the source without a clause set off to describe it ("Baltic Hull Works" of "Baltic
+    # Hull Works, known as BHW,"): the claimant's name, where the source is what it
+    # spans (a figure inside "Cowen, who joins ... as the two black senators" is no
+    # figure Cowen gave); None when the two are the same
+    name: Span | None = None
 
 
 def _forms(lemma: str, *irregular: str) -> set[str]:
@@ -611,6 +616,7 @@ class _Found:
     via: tuple[int, int] | None = None
     head: Token | None = None
     speaker: Token | None = None  # the token the source was read from
+    name: tuple[int, int] | None = None  # the source less a clause describing it
 
 
 def _clause_rest(doc: Doc, sent: SpacySpan, cue_start: int, cue_end: int) -> tuple[int, int]:
@@ -1062,6 +1068,7 @@ def find_attributions(
                 content=_span(index, *f.content) if f.content else None,
                 recipient=_span(index, *f.recipient) if f.recipient else None,
                 via=_span(index, *f.via) if f.via else None,
+                name=_span(index, *f.name) if f.name else None,
             )
         )
     return result
@@ -1158,9 +1165,19 @@ def _as_claim(found: _Found, antecedents: _Antecedents) -> _Found | None:
         # the speaker's own noun phrase is left
         given = _np_range(speaker)
     source = _claimant_range(speaker, given, head, antecedents)
-    if source == found.source:
+    name = _without_clause(speaker, source) if source is not None else None
+    if source == found.source and name == source:
         return found
-    return _Found(found.cue, source, found.content, found.recipient, found.via, head, speaker)
+    return _Found(
+        found.cue,
+        source,
+        found.content,
+        found.recipient,
+        found.via,
+        head,
+        speaker,
+        name=name if name != source else None,
+    )
 
 
 def _claimant_range(
@@ -1181,15 +1198,56 @@ def _claimant_range(
         return None
     if source[1] - source[0] == 1:
         kind = _PERSONAL.get(speaker.lower_)
-        return source if kind is None else antecedents.before(speaker.i, kind)
-    if (
-        source[1] - source[0] == 2
-        and doc[source[0]].lower_ == "the"
-        and (speaker.lower_ in _BODY_NOUNS)
-    ):
-        # "the organization confirmed": the body named last
+        if kind is None:
+            return source
+        if kind == "person":
+            reporter = _reporter_of(speaker)
+            if reporter is not None:
+                return _np_range(reporter)
+        return antecedents.before(speaker.i, kind)
+    named = _without_clause(speaker, source)
+    if named[1] - named[0] == 2 and doc[named[0]].lower_ == "the" and speaker.lower_ in _BODY_NOUNS:
+        # "the organization confirmed", "The company, which builds ferries, said": the
+        # body named last
         return antecedents.before(speaker.i, "body") or source
     return _name_after_role(speaker, source)
+
+
+def _without_clause(speaker: Token, source: tuple[int, int]) -> tuple[int, int]:
+    """ "The company, which builds ferries, said": a participle or relative clause set
+    off by a comma describes the claimant and is no part of its name; an apposition
+    ("The mayor, Rui Moreira, said") stays, and so does an alias clause on a common noun
+    ("The office, known as IVMO,": the alias is the name to link)."""
+    doc = speaker.doc
+    for child in speaker.rights:
+        if child.lower_ in _ALIAS_VERBS and speaker.pos_ != "PROPN":
+            continue
+        if child.dep_ in {"acl", "relcl"} and child.left_edge.i > source[0]:
+            comma = child.left_edge.i - 1
+            if comma > speaker.i and doc[comma].text == "," and comma < source[1]:
+                return source[0], comma
+    return source
+
+
+_ALIAS_VERBS = frozenset({"known", "called", "named", "dubbed"})
+
+
+def _reporter_of(pronoun: Token) -> Token | None:
+    """ "LePage said ... that he's collected": the named subject of the reporting verb
+    whose reported clause holds he / she, whatever the NER took the name for."""
+    node = pronoun.head
+    for _ in range(4):
+        if node.dep_ not in {"ccomp", "advcl", "conj", "xcomp"} or node.head is node:
+            return None
+        node = node.head
+        if node.lower_ in _CLAIM_FORMS:
+            subject = _subject(node)
+            if subject is None or subject.i > pronoun.i:
+                return None
+            if subject.pos_ == "PROPN" and subject.tag_ == "NNP":
+                return subject
+            return None
+    return None
 
 
 def _name_after_role(speaker: Token, source: tuple[int, int]) -> tuple[int, int]:

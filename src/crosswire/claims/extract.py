@@ -883,7 +883,8 @@ def _attribute(
     draft.cue = attribution.cue.text
     if attribution.recipient is not None:
         draft.recipient = attribution.recipient.text
-    start, end, text = source.start + offset, source.end + offset, source.text
+    named = attribution.name if source is attribution.source and attribution.name else source
+    start, end, text = named.start + offset, named.end + offset, named.text
     root = attribution.source_head if source is attribution.source else None
     head_at = (root.start + offset, root.end + offset) if root is not None else None
     # the parser may hang the dateline on the subject: "PORTO, Portugal -- City officials"
