@@ -12,8 +12,9 @@ throughput must not fall as the store grows.
         [--checkpoints 10000,25000,50000,100000]
 
 At each checkpoint it prints articles/s over the segment since the last one, the
-cumulative rate, peak RSS over the segment (/proc/self/clear_refs resets it on Linux)
-and the story index's active size; it writes bench/results/stream.json.
+cumulative rate, peak RSS over the segment (/proc/self/clear_refs resets it on Linux),
+the story index's active size and each stage's seconds in the segment; it writes
+bench/results/stream.json.
 """
 
 from __future__ import annotations
@@ -115,6 +116,7 @@ def main() -> int:
         timings: dict[str, float] = {}
         t0 = segment_t = time.perf_counter()
         segment_start = 0
+        segment_timings: dict[str, float] = {}
         _peak_reset()
         results = pipeline.process_batches(
             batches(), store, ["bench/stream"], pipeline.Progress(), timings
@@ -133,11 +135,16 @@ def main() -> int:
                 "active_stories": index.active_stories,
                 "active_originals": index.active_originals,
                 "stored_articles": store.count("articles"),
+                # each stage's seconds in this segment: what grows when the rate falls
+                "segment_stage_seconds": {
+                    k: round(v - segment_timings.get(k, 0.0), 1) for k, v in timings.items()
+                },
             }
             rows.append(row)
             print(json.dumps(row), flush=True)
             del index
             segment_t, segment_start = time.perf_counter(), fed[0]
+            segment_timings = dict(timings)
             _peak_reset()
             _ = at
         store.close()

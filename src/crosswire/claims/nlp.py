@@ -10,9 +10,10 @@ times as many texts a second. Each process loads the model once.
 
 Matrix products go through numpy's BLAS, one thread per process (`_numpy_products`):
 the blis wheel thinc uses by default picks its kernels by CPU model and falls back to
-its generic C ones on CPUs it does not know (AMD Zen 3 and 4 among them); there its
-products ran a third as fast as numpy's OpenBLAS, which dispatches on the instruction
-set. The tags, parses and entities are the same (tests/test_pos.py compares them).
+its generic C ones on CPUs it does not know (this project's AMD EPYC machines among
+them: `BLIS_ARCH_DEBUG=1` prints the choice); there its products ran a third as fast as
+numpy's OpenBLAS, which dispatches on the instruction set. The tags, parses and
+entities are the same (tests/test_pos.py compares them).
 
 The model's attribute ruler is replaced by the same rules applied as a table
 (`pos.TableAttributes`): the ruler's Matcher was a tenth of the parse.
