@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
-from spacy.attrs import DEP, IS_SPACE, LOWER, POS, TAG
+from spacy.attrs import DEP, IDS, IS_SPACE, LOWER, TAG
 from spacy.parts_of_speech import IDS as UNIVERSAL
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from thinc.types import Ints2d
 
 SET = ("POS", "TAG", "DEP")  # what claims read of the ruler's attributes
-_SET_COLUMNS = [POS, TAG, DEP]
+_SET_COLUMNS = [IDS[name] for name in SET]
 # attribute name -> its column in the arrays of SET
 _ATTR = {name: column for column, name in enumerate(SET)}
 _READ = {"TAG", "LOWER", "DEP", "IS_SPACE"}
