@@ -250,3 +250,63 @@ def test_a_stored_article_the_index_moves_is_stored_in_its_new_story(tmp_path: P
     assert members[story_of["both"]] == ["both", "fire-1", "fire-2"]
     assert members[story_of["strike-1"]] == ["strike-1", "strike-2", "strike-3"]
     store.close()
+
+
+def _stored_run(store: Store) -> tuple[object, ...]:
+    from crosswire.model import to_plain
+
+    stories = sorted((to_plain(s) for s in store.load_stories()), key=lambda s: s["id"])
+    states = [
+        store.load_state(name)
+        for name in (pipeline.SITE_STATE, pipeline.DEDUP_STATE, pipeline.STORY_STATE)
+    ]
+    return _decisions(store), stories, states
+
+
+def test_models_held_between_micro_batches_decide_as_models_read_back_from_the_store(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A writer keeps its stage models in memory from batch to batch (`StageModels`)
+    instead of reading the stored states again: it must store exactly what a writer that
+    reads them back every batch stores, which is what a killed and resumed run does."""
+    docs, _ = pipeline.ingest([CORPUS], pipeline.Progress())
+    batches = [docs[i : i + 5] for i in range(0, len(docs), 5)]
+    reads = 0
+    read_state = Store.load_state_version
+
+    def counted(self: Store, name: str) -> tuple[dict[str, object] | None, int]:
+        nonlocal reads
+        reads += 1
+        return read_state(self, name)  # type: ignore[return-value]
+
+    monkeypatch.setattr(Store, "load_state_version", counted)
+    runs = []
+    for models in (pipeline.StageModels(), None):
+        reads = 0
+        store = Store(f"sqlite:///{tmp_path / ('held.db' if models else 'read.db')}")
+        for batch in batches:
+            pipeline.commit_batch(batch, store, ["corpus"], pipeline.Progress(), {}, models=models)
+        runs.append((reads, _stored_run(store)))
+        store.close()
+    (held_reads, held), (read_reads, read) = runs
+    assert held == read
+    # each stage's state was read once, for the first batch, not once a batch
+    assert held_reads == 3 < read_reads
+
+
+def test_a_held_model_is_not_used_once_another_writer_saved_its_stage(tmp_path: Path) -> None:
+    docs, _ = pipeline.ingest([CORPUS], pipeline.Progress())
+    parts = [docs[i::3] for i in range(3)]
+    url = f"sqlite:///{tmp_path / 'two.db'}"
+    store, models = Store(url), pipeline.StageModels()
+    pipeline.commit_batch(parts[0], store, ["first"], pipeline.Progress(), {}, models=models)
+    other = Store(url)
+    pipeline.commit_batch(parts[1], other, ["other"], pipeline.Progress(), {})
+    other.close()
+    pipeline.commit_batch(parts[2], store, ["late"], pipeline.Progress(), {}, models=models)
+    index = StoryIndex.from_dict(store.load_state(pipeline.STORY_STATE) or {})
+    stored = store.load_articles()
+    assert len(stored) >= len(docs) - 3  # the corpus' unreadable files aside
+    # the state saved last was decided on the other writer's, not on the held model
+    assert all(index.story_of(a.id) is not None for a in stored)
+    store.close()

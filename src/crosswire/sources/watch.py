@@ -143,6 +143,7 @@ class Watcher:
         self.timings: dict[str, float] = {}
         # parses of the originals of recently touched stories, kept from pass to pass
         self.reads = ReadCache()
+        self.models = pipeline.StageModels()
         self._pending_files: dict[str, tuple[int, int]] = {}
         self._told: set[tuple[str, str]] = set()
 
@@ -402,6 +403,7 @@ class Watcher:
                 self.timings,
                 errors=stats.errors,
                 reads=self.reads,
+                models=self.models,
             )
             stats.articles += len(done.articles)
             stats.new_articles += new

@@ -186,6 +186,15 @@ class Store:
             ).first()
         return (None, 0) if row is None else (dict(row.state), int(row.version))
 
+    def state_version(self, name: str) -> int:
+        """The version of stage NAME's state (0 before its first save), without the
+        state: what a writer holding that state in memory needs to know it still may."""
+        with self.engine.connect() as conn:
+            version = conn.execute(
+                select(stage_state.c.version).where(stage_state.c.name == name)
+            ).scalar()
+        return 0 if version is None else int(version)
+
     def _check_versions(self, conn: Connection, versions: Mapping[str, int]) -> None:
         stored = dict(
             conn.execute(
