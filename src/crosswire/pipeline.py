@@ -71,12 +71,10 @@ class Processed:
     errors: list[InputError]
     # story id -> the id now holding its members (stories this run merged)
     replaced: dict[str, str]
-    # what the incremental stages keep for the next run (stage name -> state)
-    states: dict[str, dict[str, Any]]
-    # the stored versions those states were decided from (stage name -> version)
+    # the stored versions the incremental stages' models were decided from, and the
+    # models the next run goes on from, whose `to_dict` the store keeps (stage name ->)
     versions: dict[str, int] = field(default_factory=dict)
-    # the models those states were written from (stage name -> model)
-    models: dict[str, Any] = field(default_factory=dict)
+    models: dict[str, _Model] = field(default_factory=dict)
 
 
 def generated_at() -> datetime:
@@ -156,7 +154,6 @@ def process(
     _spent(timings, "clean", t)
     done = process_articles(articles, progress, timings, since, store, reads, models)
     done.errors[:0] = errors
-    done.states.update(sites.saved())
     done.versions.update(sites.versions())
     done.models.update(sites.models())
     return done
@@ -236,10 +233,9 @@ def process_articles(
             carry_revisions(story, stored)
     progress.advance(len(stories))
     _spent(timings, "compare", t)
-    states = {**copies.saved(), **placing.saved()}
     versions = {**copies.versions(), **placing.versions()}
-    kept = {**copies.models(), **placing.models()}
-    return Processed(articles, stories, errors, replaced, states, versions, kept)
+    kept: dict[str, _Model] = {**copies.models(), **placing.models()}
+    return Processed(articles, stories, errors, replaced, versions, kept)
 
 
 T = TypeVar("T")
@@ -316,9 +312,6 @@ class _Tries(Generic[M]):
 
     def succeeded(self, model: M) -> None:
         self.last = model
-
-    def saved(self) -> dict[str, dict[str, Any]]:
-        return {} if self.last is None else {self.name: self.last.to_dict()}
 
     def versions(self) -> dict[str, int]:
         return {} if self.last is None else {self.name: self.version}
@@ -482,7 +475,7 @@ def _decide_and_save(
             done = process(docs, progress, timings, since, store, reads, models)
             done.errors[:0] = errors
         else:  # nothing to analyze: the run records the errors, the stage states stay
-            done = Processed([], [], list(errors), {}, {})
+            done = Processed([], [], list(errors), {})
         t = time.perf_counter()
         progress.stage("store", len(done.articles))
         if run_id is None:
@@ -494,7 +487,7 @@ def _decide_and_save(
                 done.stories,
                 done.errors,
                 done.replaced,
-                done.states,
+                {name: model.to_dict() for name, model in done.models.items()},
                 done.versions,
             )
         except StateConflict:
