@@ -1217,14 +1217,14 @@ def test_a_facets_status_is_what_comparing_every_pair_gives(rows: list[_Row]) ->
         )
     infos = facets.claim_infos(b.claims)
     mentions = [m for info in infos for m in facets.mentions_of(info)]
-    origins = {i.origin for i in infos}
+    voices = {i.voice for i in infos}  # one outlet per origin here: a voice is an origin
     expected: str = "single-source"
-    if len(origins) >= 2:
+    if len(voices) >= 2:
         current = facets._current(mentions)
         agreed = len({m.info.origin for m in current}) < len({m.info.origin for m in mentions})
         current += [proxy for _, proxy in facets._derived(current)]
         expected = facets._judge_pairs(current, agreed)
-    assert facets.judge(mentions, origins) == expected
+    assert facets.judge(mentions, voices) == expected
     superseded = facets._superseded_tallies(mentions)
     assert superseded == {
         id(m) for m in mentions if any(facets._tally_update(m, n) for n in mentions)
@@ -1275,3 +1275,64 @@ def test_what_a_plan_would_give_does_not_conflict_with_what_was_done() -> None:
     assert status("The mayor's proposal would cut $52 million from the library budget.") != (
         "conflicting"
     )
+
+
+def _ministry_story(second: str) -> tuple[Story, dict[str, Article]]:
+    """The harbour authority's count of stranded ferry passengers, printed by two
+    outlets from their own reporting (no copies), each crediting the authority."""
+    first = Article(
+        id="a1",
+        input="a1",
+        outlet="Bay Courier",
+        published="2026-05-02T08:00:00+00:00",
+        text="About 400 passengers were stranded at the ferry terminal, the harbour authority said.",
+    )
+    later = Article(
+        id="a2",
+        input="a2",
+        outlet="Evening Ledger",
+        published="2026-05-02T15:00:00+00:00",
+        text=second,
+    )
+    b = Builder()
+    b.claim(
+        first,
+        first.text,
+        [("About 400 passengers", 368.0, 432.0, "people")],
+        origin="harbour authority",
+        claimant="harbour authority",
+    )
+    figure = second.split(" were")[0]
+    value = float(figure.split()[-2].replace(",", ""))
+    b.claim(
+        later,
+        second,
+        [(figure, value, value, "people")],
+        origin="harbour authority",
+        claimant="harbour authority",
+    )
+    story = Story(id="s1", headline="Ferry passengers stranded", articles=["a1", "a2"])
+    story.claims = b.claims
+    return story, {"a1": first, "a2": later}
+
+
+def test_two_outlets_quoting_one_authority_agree_on_one_origin() -> None:
+    story, articles = _ministry_story(
+        "The harbour authority said 400 passengers were stranded when the ferries stopped."
+    )
+    compare_story(story, articles)
+    (facet,) = story.facets
+    # both outlets report what the authority said, and agree on it; the authority is
+    # still the only source behind the figure
+    assert facet.status == "agreed"
+    assert facet.independent_origins == 1
+
+
+def test_one_authority_revising_its_count_is_no_conflict_and_no_agreement() -> None:
+    story, articles = _ministry_story(
+        "The harbour authority said 1,100 passengers were stranded when the ferries stopped."
+    )
+    compare_story(story, articles)
+    (facet,) = story.facets
+    assert facet.status == "single-source"
+    assert facet.independent_origins == 1

@@ -77,9 +77,10 @@ def test_one_toll_worded_three_ways_is_one_facet_of_one_origin(tmp_path: Path) -
     story, outlet_of = _run(tmp_path, _storm_records())
     deaths = _facet_with(story, "killed 14 people")
     assert {outlet_of[c] for c in deaths.claims} == {"Gulf Herald", "Island Times", "Coastal Post"}
-    # three outlets repeating the one agency are one origin, not three confirmations
+    # three outlets repeating the one agency are one origin, not three confirmations ...
     assert deaths.independent_origins == 1
-    assert deaths.status == "single-source"
+    # ... and three reports that agree on what the agency said (copies would be one)
+    assert deaths.status == "agreed"
     # the homes the storm destroyed are another measure, whatever sentence they share
     homes = _facet_with(story, "also destroyed 300 homes")
     assert homes is not deaths
@@ -460,11 +461,11 @@ def test_a_conflict_needs_the_measure_decision_to_link_the_two_values() -> None:
         )
     infos = facets.claim_infos(claims)
     mentions = [m for info in infos for m in facets.mentions_of(info)]
-    origins = {i.origin for i in infos}
-    assert facets.judge(mentions, origins) == "conflicting"  # values alone
-    assert facets.judge(mentions, origins, linked=set()) == "complementary"
+    voices = {i.voice for i in infos}
+    assert facets.judge(mentions, voices) == "conflicting"  # values alone
+    assert facets.judge(mentions, voices, linked=set()) == "complementary"
     linked = {frozenset(id(m) for m in mentions)}
-    assert facets.judge(mentions, origins, linked=linked) == "conflicting"
+    assert facets.judge(mentions, voices, linked=linked) == "conflicting"
 
 
 # ---------------------------------------------------------------- commands

@@ -137,7 +137,9 @@ def test_facets_scored_against_the_corpus_gold(corpus: pipeline.RunResult) -> No
     scores = score_stories(corpus.stories, corpus.articles, gold)
     assert scores["matched_claims"] == scores["gold_claims"]
     assert scores["pairwise_f1"] >= 0.8
-    assert scores["status_accuracy"] >= 0.65  # measured 0.70 (0.70 with the rules)
+    # measured 0.72 (0.70 with the rules, under the file's earlier reading of several
+    # outlets quoting one claimant as single-source)
+    assert scores["status_accuracy"] >= 0.65
     # every conflict shown is one the gold has (10 of 15 shown; 1 of 15 before the join)
     assert scores["conflict_precision"] == 1.0
     assert scores["conflict_recall"] >= 0.6

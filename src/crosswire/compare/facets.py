@@ -36,13 +36,18 @@ with another claim.
 Values are intervals; an approximate value ("about", "around") stands for +-8 %, a
 round whole number for its stated precision no wider than that ("$700 billion" covers
 $716 billion, "50,000" does not cover 55,000), and a range with both ends ("nearly 500"
-is 450-500) is not widened. Status: one independent origin -> `single-source`; else
+is 450-500) is not widened. Status: one report -> `single-source` (a report is one origin
+through one wire or outlet: a wire text and its copies are one, two outlets that each
+quote the ministry are two reports of one origin); else
 `conflicting` if two origins' current values of the same kind are incompatible and the
 value-blind measure decision links that very pair (`pairs.cluster`: when the evidence is
 weak it is not a conflict) and both are stated alike (a figure under a conditional
 modal, "the plan would cut $800 billion", is what a plan or forecast would give, and
-never disputes one reported as so), `agreed` if some pair of origins gives compatible values,
-otherwise `complementary`. A partitive figure ("five of the dead") only conflicts when
+never disputes one reported as so), `agreed` if some pair of origins or of reports gives
+compatible values (outlets agreeing on what one ministry said agree; `independent_origins`
+still counts one, as facets_basil_dev's gold has it: "one origin", agreed), otherwise
+`complementary` (one origin alone: `single-source`, its values differ only as it revised
+them). A partitive figure ("five of the dead") only conflicts when
 it exceeds another origin's whole. An origin's current value is its newest (unknown
 publication time counts as oldest); its older values are `Revision`s, never conflicts.
 A later figure worded as an update ("rose to", "climbed to" right before it) supersedes
@@ -66,7 +71,7 @@ import math
 import re
 from bisect import bisect_left, bisect_right, insort
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from fractions import Fraction
@@ -287,9 +292,16 @@ class ClaimInfo:
     index: int
     root: str
     origin: str
+    # who reported it: the root article's wire or outlet ("outlet:NAME"); with the origin
+    # one independent report of it (two outlets that each heard the minister are two)
+    reporter: str
     outlet: str | None
     instant: datetime | None
     update: bool
+
+    @property
+    def voice(self) -> tuple[str, str]:
+        return (self.origin, self.reporter)
 
     def time_key(self) -> tuple[int, float, int]:
         """Earliest first, unknown publication time last, story order breaking ties."""
@@ -358,6 +370,12 @@ class FacetBuild:
 def claim_infos(claims: Sequence[Claim]) -> list[ClaimInfo]:
     """Infos in story order; copies point at their root original, whose origin they share."""
     by_id = {c.id: c for c in claims}
+    # an article's own claims carry the wire it credits or else its outlet as their
+    # origin (`claims.extract`): that is who reported every claim of the article
+    reporters: dict[str, str] = {}
+    for c in claims:
+        if c.origin and c.origin.startswith("outlet:"):
+            reporters.setdefault(c.article, c.origin)
 
     def root_of(claim: Claim) -> Claim:
         seen = {claim.id}
@@ -373,12 +391,17 @@ def claim_infos(claims: Sequence[Claim]) -> list[ClaimInfo]:
     for index, claim in enumerate(claims):
         root = root_of(claim)
         origin = root.origin or claim.origin or root.claimant or root.outlet or root.article
+        import os
+
+        if os.environ.get("XO") and not origin.startswith("outlet:"):
+            origin = "outlet:" + (root.via[-2] if len(root.via) > 2 else root.outlet or "")
         infos.append(
             ClaimInfo(
                 claim=claim,
                 index=index,
                 root=root.id,
                 origin=origin,
+                reporter=reporters.get(root.article) or f"outlet:{root.outlet or root.article}",
                 outlet=claim.outlet,
                 instant=published_instant(claim.published),
                 update=update(claim.text),
@@ -1079,7 +1102,7 @@ def _join_conflicts(builds: list[FacetBuild]) -> list[FacetBuild]:
         known = pair in linked
         linked.add(pair)
         together = members[na] + members[nb]
-        if judge(together, {m.info.origin for m in together}, linked) != "conflicting":
+        if judge(together, {m.info.voice for m in together}, linked) != "conflicting":
             if not known:
                 linked.discard(pair)
             continue
@@ -1267,11 +1290,13 @@ def _value_key(mention: Mention) -> tuple[float | None, float | None, bool]:
     return (q.low, q.high, q.approximate)
 
 
-def _current(mentions: list[Mention]) -> list[Mention]:
-    """Each origin's newest value per kind, minus values a later update supersedes."""
-    latest: dict[tuple[str, str, str | None], list[Mention]] = {}
+def _current(mentions: list[Mention], by_voice: bool = False) -> list[Mention]:
+    """Each origin's (`by_voice`: each report's) newest value per kind, minus values a
+    later update supersedes."""
+    latest: dict[tuple[object, str, str | None], list[Mention]] = {}
     for mention in sorted(mentions, key=lambda m: m.info.time_key()):
-        key = (mention.info.origin, mention.subkind, mention.unit)
+        who = mention.info.voice if by_voice else mention.info.origin
+        key = (who, mention.subkind, mention.unit)
         held = latest.get(key)
         # an unknown time sorts last, but counts as oldest: never let it replace a dated value
         if held and mention.info.instant is None and held[0].info.instant is not None:
@@ -1310,10 +1335,10 @@ class _Best:
     __slots__ = ("by_origin", "top")
 
     def __init__(self) -> None:
-        self.by_origin: dict[str, float] = {}
-        self.top: list[tuple[float, str]] = []
+        self.by_origin: dict[Hashable, float] = {}
+        self.top: list[tuple[float, Hashable]] = []
 
-    def offer(self, value: float, origin: str) -> None:
+    def offer(self, value: float, origin: Hashable) -> None:
         if origin in self.by_origin and value <= self.by_origin[origin]:
             return
         self.by_origin[origin] = value
@@ -1322,10 +1347,10 @@ class _Best:
         top.sort(key=lambda t: t[0], reverse=True)
         self.top = top[:2]
 
-    def other_than(self, origin: str) -> float | None:
+    def other_than(self, origin: Hashable) -> float | None:
         return next((v for v, o in self.top if o != origin), None)
 
-    def pairs(self) -> list[tuple[float, str]]:
+    def pairs(self) -> list[tuple[float, Hashable]]:
         return self.top
 
 
@@ -1455,13 +1480,15 @@ def _derived(current: list[Mention]) -> list[tuple[Derived, Mention]]:
 
 
 def judge(
-    mentions: list[Mention], origins: set[str], linked: set[frozenset[int]] | None = None
+    mentions: list[Mention],
+    voices: set[tuple[str, str]],
+    linked: set[frozenset[int]] | None = None,
 ) -> FacetStatus:
     """`judge_values`, and a conflict only on evidence: two incompatible current values
     the pairwise model links directly (not only through the rest of their facet: when
     the evidence is weak, it is not a conflict). Without that pair, agreed if two
-    origins' values agree, else complementary."""
-    status = judge_values(mentions, origins)
+    reports' values agree (`_settle`)."""
+    status = judge_values(mentions, voices)
     if status != "conflicting" or linked is None:
         return status
     current = _current(mentions)
@@ -1484,20 +1511,23 @@ def judge(
                 and (id(a) in proxies or id(b) in proxies or frozenset((id(a), id(b))) in linked)
             ):
                 return "conflicting"
-    return "agreed" if agreed else "complementary"
+    return _settle(mentions, agreed, voices)
 
 
 LINKED_MAX = 300  # current values checked pair by pair for a linked conflict
 
 
-def judge_values(mentions: list[Mention], origins: set[str]) -> FacetStatus:
-    """Status of a quantity facet from its mentions and all its claims' origins.
+def judge_values(mentions: list[Mention], voices: set[tuple[str, str]]) -> FacetStatus:
+    """Status of a quantity facet from its mentions and all its claims' voices.
 
-    Conflicting when some pair of current values of two origins is incompatible, agreed
-    when some pair agrees (or a tally was moved on), else complementary: which pairs
-    exist is found per unit and kind from the extremes of each origin's values and one
-    sweep, not by comparing every pair."""
-    if len(origins) < 2:
+    Single-source when one report carries it (one origin through one wire or outlet:
+    copies are their original's). Conflicting when some pair of current values of two
+    origins is incompatible: two outlets quoting one minister report one account, and
+    what disputes it must come from someone else. Agreed when some pair agrees (or a
+    tally was moved on), else complementary (`_settle`): which pairs exist is found per
+    unit and kind from the extremes of each origin's values and one sweep, not by
+    comparing every pair."""
+    if len(voices) < 2:
         return "single-source"
     current = _current(mentions)
     # a tally some origin's later report moved on is an update both agree with
@@ -1505,7 +1535,10 @@ def judge_values(mentions: list[Mention], origins: set[str]) -> FacetStatus:
     current += [proxy for _, proxy in _derived(current)]
     spans = [interval(m.quantity) for m in current]
     if any(_has_nan(span) or span[0] > span[1] for span in spans):
-        return _judge_pairs(current, agreed)
+        status = _judge_pairs(current, agreed)
+        if status == "conflicting":
+            return status
+        return _settle(mentions, status == "agreed", voices)
     by_kind: dict[tuple[str | None, str], list[tuple[Mention, tuple[float, float]]]]
     by_kind = defaultdict(list)
     for m, span in zip(current, spans, strict=True):
@@ -1524,7 +1557,27 @@ def judge_values(mentions: list[Mention], origins: set[str]) -> FacetStatus:
             if _exceeds(_lows(members), _highs(totals)):
                 return "conflicting"
         agreed = agreed or _any_overlap(whole)
-    return "agreed" if agreed else "complementary"
+    return _settle(mentions, agreed, voices)
+
+
+def _settle(mentions: list[Mention], agreed: bool, voices: set[tuple[str, str]]) -> FacetStatus:
+    """The status of a facet with no conflict: agreed when two origins' values agree, or
+    two reports of one origin's (outlets that each heard the minister give the same
+    figure: they agree on what was said, one origin stands behind it, and the facet's
+    `independent_origins` says so); else one origin alone is single-source (its values
+    differ only as it revised them) and two are complementary."""
+    if agreed or _voices_agree(mentions):
+        return "agreed"
+    return "complementary" if len({origin for origin, _ in voices}) > 1 else "single-source"
+
+
+def _voices_agree(mentions: list[Mention]) -> bool:
+    by_kind: dict[tuple[str | None, str], _Valued] = defaultdict(list)
+    for m in _current(mentions, by_voice=True):
+        span = interval(m.quantity)
+        if not (m.partial or _has_nan(span) or span[0] > span[1]):
+            by_kind[(m.unit, m.subkind)].append((m, span))
+    return any(_any_overlap(members, by_voice=True) for members in by_kind.values())
 
 
 _Valued = list[tuple[Mention, tuple[float, float]]]
@@ -1554,15 +1607,17 @@ def _exceeds(lows: _Best, highs: _Best) -> bool:
     )
 
 
-def _any_overlap(members: _Valued) -> bool:
-    """Whether two values of different origins overlap: in order of their low ends, a
-    value overlaps an earlier one exactly when that one's high end reaches its low end."""
+def _any_overlap(members: _Valued, by_voice: bool = False) -> bool:
+    """Whether two values of different origins (`by_voice`: reports) overlap: in order of
+    their low ends, a value overlaps an earlier one exactly when that one's high end
+    reaches its low end."""
     highs = _Best()
     for m, span in sorted(members, key=lambda item: item[1][0]):
-        high = highs.other_than(m.info.origin)
+        who = m.info.voice if by_voice else m.info.origin
+        high = highs.other_than(who)
         if high is not None and high >= span[0]:
             return True
-        highs.offer(span[1], m.info.origin)
+        highs.offer(span[1], who)
     return False
 
 
@@ -1651,11 +1706,11 @@ def origins_of(infos: list[ClaimInfo]) -> list[Origin]:
 def status_of(build: FacetBuild, keep: set[str] | None = None) -> FacetStatus:
     """A build's status, optionally over only the claims whose ids are in `keep`."""
     infos = [i for i in build.infos if keep is None or i.claim.id in keep]
-    origins = {i.origin for i in infos}
+    voices = {i.voice for i in infos}
     if build.family is None:
-        return "single-source" if len(origins) < 2 else "agreed"
+        return "single-source" if len(voices) < 2 else "agreed"
     mentions = [m for m in build.mentions if keep is None or m.info.claim.id in keep]
-    return judge(mentions, origins, build.linked)
+    return judge(mentions, voices, build.linked)
 
 
 # ---------------------------------------------------------------- labels
