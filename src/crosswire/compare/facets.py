@@ -391,10 +391,6 @@ def claim_infos(claims: Sequence[Claim]) -> list[ClaimInfo]:
     for index, claim in enumerate(claims):
         root = root_of(claim)
         origin = root.origin or claim.origin or root.claimant or root.outlet or root.article
-        import os
-
-        if os.environ.get("XO") and not origin.startswith("outlet:"):
-            origin = "outlet:" + (root.via[-2] if len(root.via) > 2 else root.outlet or "")
         infos.append(
             ClaimInfo(
                 claim=claim,
