@@ -45,7 +45,7 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from crosswire.quantities import vocabulary
+from crosswire.quantities import GOVERNING_PREPOSITIONS, vocabulary
 
 __all__ = [
     "NumberSpan",
@@ -1119,6 +1119,8 @@ def _apply_prefix(text: str, span: _Span, floor: int) -> None:
                 continue
             span.low, span.high, span.high_inc, span.direction = None, value, False, "upper"
         elif group == "ui":
+            if _MOVED_UP_RE.search(text, max(0, m.start() - 24), m.start() + mod.start()):
+                continue  # "ticked up to 6.1%" is where the figure went, not a bound
             span.low, span.high, span.high_inc, span.direction = None, value, True, "upper"
         elif group == "eq":
             span.low = span.high = value
@@ -1129,6 +1131,13 @@ def _apply_prefix(text: str, span: _Span, floor: int) -> None:
 
 
 _BOUND_GROUPS = frozenset({"le", "li", "ue", "ui"})
+# a verb of movement before "up to": the figure is the new level ("edged up to 5.4%",
+# "was revised up to 507,000"); "allows up to 40", "killed up to 12" stay bounds
+_MOVED_UP_RE = re.compile(
+    r"\b(?:ticked|ticks|edged|edges|inched|inches|crept|creeps|moved|moves|went|goes|shot"
+    r"|jumped|jumps|revised|bumped|ratcheted|pushed|marked|nudged)\s+$",
+    re.IGNORECASE,
+)
 _PARTICLES = frozenset({"over", "above", "under", "below"})
 
 
@@ -1568,7 +1577,11 @@ def _own_kind(
     kind = _kind_from_words(counted, head, after_ctx)
     # a casualty verb before the figure says what happened to whom the noun names:
     # "captured or killed several North Korean soldiers" counts the killed, not troops
-    verb_kind = _kind_from_words(None, None, before_ctx)
+    verb_kind = (
+        None
+        if before_words and before_words[-1] in GOVERNING_PREPOSITIONS
+        else _kind_from_words(None, None, before_ctx)
+    )
     by_verb = verb_kind is not None and (
         kind is None or kind in ("troops", "people") or (head is not None and kind == head.lower())
     )

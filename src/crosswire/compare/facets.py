@@ -90,7 +90,7 @@ from crosswire.model import (
     Revision,
     published_instant,
 )
-from crosswire.quantities import vocabulary
+from crosswire.quantities import GOVERNING_PREPOSITIONS, vocabulary
 from crosswire.unionfind import UnionFind
 
 _T = TypeVar("_T")
@@ -607,6 +607,8 @@ def _event_kind(claim: Claim, quantity: Quantity) -> str | None:
     after = _words_after(claim.text, end, _SENTENCE_STOP_RE, EVENT_WINDOW_AFTER)
     # the verb right before the figure governs it ("was carrying more than 80 people,
     # well above its licensed capacity"); words after it only when none does
+    if before and before[-1].lower() in GOVERNING_PREPOSITIONS:
+        before = []
     for window in (before, after):
         found = [
             _EVENT_WORD[w.lower()]
@@ -756,8 +758,35 @@ def interval(quantity: Quantity) -> tuple[float, float]:
         low -= abs(low) * APPROX_TOLERANCE if quantity.low is not None else 0.0
         high += abs(high) * APPROX_TOLERANCE if quantity.high is not None else 0.0
     elif bounded and low == high:
-        low, high = low - _stated_precision(low), high + _stated_precision(high)
+        slack = _duration_precision(quantity)
+        if slack is None:
+            slack = (_stated_precision(low), _stated_precision(high))
+        low, high = low - slack[0], high + slack[1]
     return (low, high)
+
+
+def _duration_precision(quantity: Quantity) -> tuple[float, float] | None:
+    """How far below and above its days a length of time may be, judged in the unit it
+    was stated in: "270 months" is as precise as 270 is (five months each way), "four
+    decades" as "40 years". A month is 30 days in the data and a twelfth of a year on a
+    calendar, so a figure in months reaches both: "270 months" and "22 and a half years"
+    are one sentence. None for anything but a single length in days."""
+    if quantity.unit != "days" or quantity.low is None:
+        return None
+    found = _DURATION_UNIT_RE.findall(quantity.text)
+    if not found:
+        return None
+    days_per = _DAYS_PER[found[-1].lower()[:3]]
+    stated = quantity.low / days_per
+    precision = _stated_precision(round(stated, 6)) * days_per if stated > 0 else 0.0
+    calendar = quantity.low * (_CALENDAR_MONTH / 30 - 1) if days_per == 30 else 0.0
+    return (precision, precision + calendar)
+
+
+# decades and centuries are counted as years: "four decades" is as round as "40 years"
+_DAYS_PER = {"day": 1, "wee": 7, "for": 14, "mon": 30, "yea": 365, "dec": 365, "cen": 365}
+_DURATION_UNIT_RE = re.compile(r"\b(day|week|fortnight|month|year|decade|centur)", re.IGNORECASE)
+_CALENDAR_MONTH = 365 / 12
 
 
 def _stated_precision(value: float) -> float:
@@ -1225,13 +1254,27 @@ def _when(mention: Mention) -> tuple[date, date] | None:
     DAY_SLACK days before publication, the whole window when it states none (a toll in a
     news report is the toll now); None for a figure of other times or a report of unknown
     publication time."""
-    if mention.info.instant is None:
+    window = _report_days(mention)
+    if window is None:
         return None
-    day = mention.info.instant.date()
-    window = (day - timedelta(days=pairs.DAY_SLACK), day)
     if mention.time is None:
         return window
     return mention.time if time_compatible(mention.time, window) else None
+
+
+def _report_days(mention: Mention) -> tuple[date, date] | None:
+    """The DAY_SLACK days before the figure's report was published; None when unknown."""
+    if mention.info.instant is None:
+        return None
+    day = mention.info.instant.date()
+    return (day - timedelta(days=pairs.DAY_SLACK), day)
+
+
+def _figure_time(mention: Mention) -> tuple[date, date] | None:
+    """When a figure holds: its stated time, else its report's days (a figure a news
+    report gives without a time is of now), else unknown. Two values of one measure at
+    times that cannot meet are two moments ("6% in March", 6.1% now), never a conflict."""
+    return mention.time if mention.time is not None else _report_days(mention)
 
 
 def _unit_family(members: Sequence[Mention]) -> str:
@@ -1504,6 +1547,10 @@ def judge(
                 not (a.partial or b.partial)
                 # a plan's or forecast's figure does not dispute what is reported as so
                 and a.hypothetical == b.hypothetical
+                # a figure that does not say what it counts ("twice" beside "four pills")
+                # is in the facet on its words alone: too weak to dispute a value
+                and bool(a.family and b.family)
+                and time_compatible(_figure_time(a), _figure_time(b))
                 and (id(a) in proxies or id(b) in proxies or frozenset((id(a), id(b))) in linked)
             ):
                 return "conflicting"
