@@ -20,6 +20,17 @@ GOVERNING_PREPOSITIONS = frozenset(
     {"in", "during", "across", "over", "after", "since", "throughout", "amid"}
 )
 
+# a length of time is kept in days (the claims stage converts, compare compares)
+DAYS_PER_UNIT = {
+    "day": 1,
+    "week": 7,
+    "fortnight": 14,
+    "month": 30,
+    "year": 365,
+    "decade": 3650,
+    "century": 36500,
+}
+
 
 @dataclass(frozen=True, slots=True)
 class Vocabulary:

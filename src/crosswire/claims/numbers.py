@@ -45,7 +45,7 @@ from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from crosswire.quantities import GOVERNING_PREPOSITIONS, vocabulary
+from crosswire.quantities import DAYS_PER_UNIT, GOVERNING_PREPOSITIONS, vocabulary
 
 __all__ = [
     "NumberSpan",
@@ -1748,15 +1748,7 @@ _VOTE_SIDE_RE = re.compile(
     r"\s+(?:votes?\s+)?(?:(?P<yes>in\s+favou?r)|(?P<no>against|opposed))\b", re.IGNORECASE
 )
 
-_DAY_FACTORS = {
-    "day": 1,
-    "week": 7,
-    "fortnight": 14,
-    "month": 30,
-    "year": 365,
-    "decade": 3650,
-    "century": 36500,
-}
+_DAY_FACTORS = DAYS_PER_UNIT
 _DURATION_UNIT_RE = re.compile(
     r"(?P<sep>\s*[-–]\s*|\s+)"
     r"(?:(?P<extra>more|additional|extra|straight|consecutive|full|long|whole|further|"

@@ -90,7 +90,7 @@ from crosswire.model import (
     Revision,
     published_instant,
 )
-from crosswire.quantities import GOVERNING_PREPOSITIONS, vocabulary
+from crosswire.quantities import DAYS_PER_UNIT, GOVERNING_PREPOSITIONS, vocabulary
 from crosswire.unionfind import UnionFind
 
 _T = TypeVar("_T")
@@ -776,17 +776,19 @@ def _duration_precision(quantity: Quantity) -> tuple[float, float] | None:
     found = _DURATION_UNIT_RE.findall(quantity.text)
     if not found:
         return None
-    days_per = _DAYS_PER[found[-1].lower()[:3]]
+    word = found[-1].lower()
+    days_per = min(DAYS_PER_UNIT["century" if word == "centur" else word], _YEAR)
     stated = quantity.low / days_per
     precision = _stated_precision(round(stated, 6)) * days_per if stated > 0 else 0.0
-    calendar = quantity.low * (_CALENDAR_MONTH / 30 - 1) if days_per == 30 else 0.0
+    month = DAYS_PER_UNIT["month"]
+    calendar = quantity.low * (_CALENDAR_MONTH / month - 1) if days_per == month else 0.0
     return (precision, precision + calendar)
 
 
 # decades and centuries are counted as years: "four decades" is as round as "40 years"
-_DAYS_PER = {"day": 1, "wee": 7, "for": 14, "mon": 30, "yea": 365, "dec": 365, "cen": 365}
+_YEAR = DAYS_PER_UNIT["year"]
 _DURATION_UNIT_RE = re.compile(r"\b(day|week|fortnight|month|year|decade|centur)", re.IGNORECASE)
-_CALENDAR_MONTH = 365 / 12
+_CALENDAR_MONTH = _YEAR / 12
 
 
 def _stated_precision(value: float) -> float:
