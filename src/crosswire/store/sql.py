@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import difflib
 import os
+import sqlite3
+import time
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -600,7 +602,7 @@ def _make_engine(url: str) -> Engine:
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
         # WAL lets the web app read while a run writes; NORMAL sync is safe under WAL.
-        cur.execute("PRAGMA journal_mode=WAL")
+        _set_wal(cur)
         cur.execute("PRAGMA synchronous=NORMAL")
         cur.execute("PRAGMA foreign_keys=ON")
         cur.close()
@@ -611,6 +613,24 @@ def _make_engine(url: str) -> Engine:
         conn.exec_driver_sql(f"BEGIN {mode}")
 
     return engine
+
+
+def _set_wal(cur: sqlite3.Cursor) -> None:
+    """Switch to WAL, waiting as a writer waits for a lock. Two processes opening a fresh
+    store at once can both ask: SQLite answers one "database is locked" at once instead
+    of calling its busy handler, so the switch is tried again until the busy timeout."""
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_S
+    while True:
+        try:
+            cur.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(WAL_RETRY_S)
+
+
+WAL_RETRY_S = 0.05
 
 
 # what a revision replaces in an article's row (the text and what was read with it)
