@@ -21,7 +21,7 @@ from crosswire.model import Article, Claim, Story
 OUTLET = "Harbour Gazette"
 
 
-def _claim_of(text: str, figure: str) -> Claim:
+def _claim_of(text: str, figure: str, within: str = "") -> Claim:
     article = Article(
         id="c1",
         input="c1.txt",
@@ -32,14 +32,17 @@ def _claim_of(text: str, figure: str) -> Claim:
     story = Story("s1", "h", ["c1"])
     extract_claims([story], [article])
     for claim in story.claims:
+        if within not in claim.text:
+            continue
         if any(q.text in figure or figure in q.text for q in claim.quantities):
             return claim
     raise AssertionError(f"no claim carries {figure!r}")
 
 
-def _claimant(text: str, figure: str) -> str | None:
-    """The claimant a reader sees for `figure`; None when it is the outlet's own."""
-    claim = _claim_of(text, figure)
+def _claimant(text: str, figure: str, within: str = "") -> str | None:
+    """The claimant a reader sees for `figure` (in the sentence holding `within`); None
+    when it is the outlet's own."""
+    claim = _claim_of(text, figure, within)
     if (claim.origin or "").startswith("outlet:"):
         return None
     return claim.claimant_name or claim.claimant
@@ -391,3 +394,70 @@ def test_what_a_passive_cue_is_about_is_not_its_speaker() -> None:
 def test_by_saying_is_said_by_the_subject_of_the_verb_it_completes() -> None:
     text = "The treasurer defended the levy by saying that 15 percent of it funds the ferry."
     assert _claimant(text, "15 percent") == "The treasurer"
+
+
+# ---------------------------------------------------------------- the writer's framing
+
+
+@pytest.mark.parametrize(
+    ("text", "figure"),
+    [
+        (
+            "The harbour master said on Monday that the pier was safe again, though a ferry "
+            "had struck it nine days earlier.",
+            "nine days",
+        ),
+        (
+            "Fishermen say they are still waiting for compensation 20 years after the spill "
+            "that closed the bay.",
+            "20 years",
+        ),
+        (
+            "The mayor said the quay would reopen within a month after six weeks of repairs "
+            "and dredging.",
+            "six weeks",
+        ),
+    ],
+)
+def test_a_time_distance_outside_a_quotation_is_the_writers(text: str, figure: str) -> None:
+    # "nine days earlier" counts from the writer's now; the speaker dated nothing
+    assert _claimant(text, figure) is None
+
+
+def test_a_time_distance_inside_a_quotation_stays_the_speakers() -> None:
+    text = (
+        "“After three years of delays, the quay is finally open,” said harbour master Ines Fonseca."
+    )
+    assert _claimant(text, "three years") == "Ines Fonseca"
+
+
+def test_a_figure_in_the_circumstances_of_speaking_is_the_writers() -> None:
+    text = (
+        "Opposition councillors called on Wednesday for the port director to resign after "
+        "inspectors found 14 cracked moorings."
+    )
+    assert _claimant(text, "14") is None
+
+
+def test_a_definite_figure_the_outlet_gave_before_is_no_new_claim() -> None:
+    text = (
+        "The club was fined 45,000 euros in March for crowd trouble. "
+        "Its chairman, Rui Almeida, promised to pay the 45,000 euros from his own pocket."
+    )
+    assert _claimant(text, "45,000", within="promised") is None
+
+
+def test_the_title_before_a_name_resolves_later_mentions() -> None:
+    text = (
+        "Ferry operator lawyer Marta Quintas said the company would appeal. "
+        "The fine of 2 million euros was out of all proportion, the lawyer said."
+    )
+    assert _claimant(text, "2 million") == "Marta Quintas"
+
+
+def test_a_colon_introduces_the_speaker_of_the_quotation_that_follows() -> None:
+    text = (
+        "Four years ago, Mayor Paulo Reis made the same promise to voters:\n\n"
+        "“We will build 3,000 homes by the river before the next election.”"
+    )
+    assert _claimant(text, "3,000") == "Paulo Reis"

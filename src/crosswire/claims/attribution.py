@@ -890,6 +890,7 @@ def _noun_attribution(noun: Token) -> _Found | None:
 _OWNED_CLAIM_NOUNS = frozenset(
     {
         "claim", "claims", "assertion", "assertions", "insistence", "contention",
+        "statement", "statements", "report", "estimate", "estimates",
         "allegation", "allegations", "assurance", "assurances", "argument", "belief",
         "promise", "pledge", "vow", "warning", "prediction", "offer", "proposal",
         "plan", "demand", "demands", "request", "bid", "threat",
@@ -899,16 +900,60 @@ _OWNED_CLAIM_NOUNS = frozenset(
 
 def _owned_claim(noun: Token) -> _Found | None:
     """ "the ministry's insistence that only 40 staff were affected", "the union's offer to
-    cut 5 percent": the owner is the source of the clause the noun governs (a that-clause
-    or a to-infinitive); a pronoun owner is resolved as a subject is."""
+    cut 5 percent", "claims by the mayor that", "statements made by the board that": the
+    owner is the source of the clause the noun governs (a that-clause or a to-infinitive);
+    a pronoun owner is resolved as a subject is."""
+    clause = next(
+        (
+            c
+            for c in noun.rights
+            if c.dep_ == "acl"
+            and c.pos_ in _HEAD_POS
+            and any(m.dep_ in {"mark", "aux"} and m.lower_ in {"that", "to"} for m in c.children)
+        ),
+        None,
+    )
+    if clause is None and noun.dep_ == "dobj":
+        # "contradict statements made by the board that ...": the parser may hang the
+        # that-clause on the verb; it is the noun's when the noun names its maker
+        clause = next(
+            (
+                c
+                for c in noun.head.rights
+                if c.dep_ == "ccomp"
+                and c.i > noun.i
+                and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+            ),
+            None,
+        )
+        if clause is not None and _maker(noun, clause) is None:
+            return None
+    if clause is None:
+        return None
     owner = next((c for c in noun.lefts if c.dep_ == "poss"), None)
-    clause = next((c for c in noun.rights if c.dep_ == "acl" and c.pos_ in _HEAD_POS), None)
-    if owner is None or clause is None:
-        return None
-    if not any(c.dep_ in {"mark", "aux"} and c.lower_ in {"that", "to"} for c in clause.children):
-        return None
-    source = (owner.left_edge.i, owner.i + 1)
+    if owner is not None:
+        source = (owner.left_edge.i, owner.i + 1)
+    else:
+        owner = _maker(noun, clause)
+        if owner is None:
+            return None
+        source = (owner.left_edge.i, owner.right_edge.i + 1)
     return _Found((noun.i, noun.i + 1), source, _subtree_range(clause), speaker=owner)
+
+
+def _maker(noun: Token, clause: Token) -> Token | None:
+    """Who made the claim a noun names, after it: "claims by the mayor", "the claim from
+    the council", "statements made by the board" (the noun before its clause)."""
+    for child in noun.rights:
+        if child.i >= clause.i:
+            break
+        if child.dep_ == "prep" and child.lower_ in {"by", "from"}:
+            return next((c for c in child.children if c.dep_ == "pobj"), None)
+        if child.dep_ == "acl":
+            agent = next((c for c in child.children if c.dep_ == "agent"), None)
+            if agent is not None:
+                return next((c for c in agent.children if c.dep_ == "pobj"), None)
+    return None
 
 
 def _copula_attribution(copula: Token, sent: SpacySpan) -> _Found | None:
@@ -948,10 +993,11 @@ def _sentence_attributions(sent: SpacySpan, quoted: set[int], index: _Index) -> 
         elif token.pos_ == "AUX":
             if is_candidate(token) and cue_score(token, token.i in quoted) >= tables.head_threshold:
                 result = _copula_attribution(token, sent)
-        elif token.pos_ == "NOUN" and lower in _REPORT_NOUNS:
-            result = _noun_attribution(token)
-        elif token.pos_ == "NOUN" and lower in _OWNED_CLAIM_NOUNS:
-            result = _owned_claim(token)
+        elif token.pos_ == "NOUN" and (lower in _REPORT_NOUNS or lower in _OWNED_CLAIM_NOUNS):
+            if lower in _REPORT_NOUNS:
+                result = _noun_attribution(token)
+            if result is None and lower in _OWNED_CLAIM_NOUNS:
+                result = _owned_claim(token)
         elif lower == ":":
             result = _speaker_colon(token, sent, index)
         if result is not None:

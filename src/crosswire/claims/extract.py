@@ -37,7 +37,7 @@ from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
-from crosswire.claims.attribution import Attribution, find_attributions
+from crosswire.claims.attribution import Attribution, find_attributions, quoted_tokens
 from crosswire.claims.attribution import Span as TextSpan
 from crosswire.claims.cache import ReadCache, key_of
 from crosswire.claims.entities import (
@@ -428,6 +428,7 @@ def _read(article: Article, doc: Doc, offset: int) -> _Read:
     numbers = find_figures(text)
     times = [t for t in find_times(text, reference) if t.interval is not None]
     attributions = sorted(find_attributions(doc), key=lambda a: a.cue.start)
+    quoted = {doc[i].idx for i in quoted_tokens(doc)}
     number_starts = [n.start for n in numbers]
     time_starts = [t.start for t in times]
     cue_starts = [a.cue.start for a in attributions]
@@ -446,6 +447,9 @@ def _read(article: Article, doc: Doc, offset: int) -> _Read:
     people = _People(read.mentions)
     last_sources: dict[str, _Source] = {}
     quotes = _Quotations()
+    # figures the outlet gave as its own: "the $84,000" later refers back to one of them
+    # ("X pledged to repay the $84,000"), it is no new figure X gives
+    stated: set[str] = set()
     previous_end = 0
     for sent in _sentences(doc):
         # this sentence's drafts are read.drafts[first:]: every earlier one starts before it
@@ -472,7 +476,17 @@ def _read(article: Article, doc: Doc, offset: int) -> _Read:
         if sent_nums and not sent_atts:
             sent_atts = _measured_by(sent)
         sent_times = _times_apart(times[_window(time_starts, s0, s1)], s1, sent_nums)
-        groups = _group_by_attribution(sent_nums, sent_atts)
+        framing = [
+            n
+            for n in sent_nums
+            if n.start not in quoted
+            and (
+                _dates_an_event(text, n)
+                or _in_circumstances(doc, n, sent_atts)
+                or (_THE.match(text, max(n.start - 4, 0), n.start) and n.text in stated)
+            )
+        ]
+        groups = _group_by_attribution(sent_nums, sent_atts, framing)
         hedge = _HEDGE.search(sent_text)
         background = _background(sent)
         local = [replace(n, start=n.start - s0, end=n.end - s0) for n in sent_nums]
@@ -486,7 +500,9 @@ def _read(article: Article, doc: Doc, offset: int) -> _Read:
                 hedge=hedge.group(0) if hedge else None,
             )
             if attribution is not None:
-                _attribute(draft, attribution, offset, last_sources, people)
+                _attribute(
+                    draft, attribution, offset, last_sources, people, _title_of(doc, attribution)
+                )
             for number in nums:
                 kind, subject = kinds[id(number)]
                 if (
@@ -506,7 +522,16 @@ def _read(article: Article, doc: Doc, offset: int) -> _Read:
                 draft.time = TimeRef(time.text, time.interval[0], time.interval[1], time.value)
             read.drafts.append(draft)
         drafts = read.drafts[first:]
+        stated.update(
+            q.text
+            for d in drafts
+            if d.source is None
+            for q in d.quantities
+            if q.start - offset not in quoted
+        )
         speaker = _speaker_of(sent_atts, offset, s0, s1, last_sources, people)
+        if speaker is None and sent_text.rstrip().endswith(":"):
+            speaker = _speaker_of(_introduced_by(sent), offset, s0, s1, last_sources, people)
         quotes.sentence(sent_text, drafts, speaker)
     quotes.end_paragraph()
     return read
@@ -707,6 +732,26 @@ def _measured_by(sent: Span) -> list[Attribution]:
     return []
 
 
+def _introduced_by(sent: Span) -> list[Attribution]:
+    """Who a sentence ending in a colon introduces as speaking next, without a speech
+    verb ("Obama used the same language against McCain:" before a quotation): the named
+    subject of its main verb."""
+    root = sent.root
+    subject = next((c for c in root.children if c.dep_ == "nsubj"), None)
+    if subject is None or not (
+        subject.pos_ == "PROPN" or subject.ent_type_ in {"ORG", "PERSON", "NORP"}
+    ):
+        return []
+    doc = sent.doc
+    return [
+        Attribution(
+            cue=_text_span(doc[root.i : root.i + 1]),
+            source=_text_span(doc[subject.left_edge.i : subject.right_edge.i + 1]),
+            content=None,
+        )
+    ]
+
+
 def _text_span(tokens: Span) -> TextSpan:
     return TextSpan(tokens.start_char, tokens.end_char, tokens.text)
 
@@ -781,15 +826,56 @@ def _asserts(sent: Span, has_figure: bool = False) -> bool:
     return any(token.pos_ in {"VERB", "AUX"} for token in sent)
 
 
+def _dates_an_event(text: str, number: NumberSpan) -> bool:
+    """A time distance that places an event in time: "two weeks earlier", "eight years
+    ago", "15 years after the attacks", "after 12 days of protests". Outside a quotation
+    it is the writer's framing ("ago" counts from the writer's now), not the speaker's."""
+    if number.unit != "days":
+        return False
+    if _DISTANCE_AFTER.match(text, number.end):
+        return True
+    return _DISTANCE_BEFORE.search(text, 0, number.start) is not None and bool(
+        _OF_AFTER.match(text, number.end)
+    )
+
+
+_THE = re.compile(r"the ", re.IGNORECASE)
+_DISTANCE_AFTER = re.compile(r"\s+(?:ago|earlier|later|before|after)\b", re.IGNORECASE)
+_DISTANCE_BEFORE = re.compile(r"\b(?:after|following)\s+$", re.IGNORECASE)
+_OF_AFTER = re.compile(r"\s+of\b")
+
+
+def _in_circumstances(doc: Doc, number: NumberSpan, attributions: Sequence[Attribution]) -> bool:
+    """Whether the figure tells when or why someone spoke, outside what they said: in an
+    adverbial clause of the cue's verb ("Democrats called for ... after the Justice
+    Department indicted 12 officers"), which the writer adds."""
+    if any(_holds(a.content, number) for a in attributions):
+        return False
+    span = doc.char_span(number.start, number.end, alignment_mode="expand")
+    if span is None:
+        return False
+    cues = [(a.cue.start, a.cue.end) for a in attributions]
+    token = span.root
+    while token.head.i != token.i:
+        if any(s <= token.idx < e for s, e in cues):
+            return False  # it hangs from a nearer cue ("charges were filed accusing ...")
+        if token.dep_ == "advcl" and any(s <= token.head.idx < e for s, e in cues):
+            return True
+        token = token.head
+    return False
+
+
 def _group_by_attribution(
-    numbers: Sequence[NumberSpan], attributions: Sequence[Attribution]
+    numbers: Sequence[NumberSpan],
+    attributions: Sequence[Attribution],
+    framing: Sequence[NumberSpan] = (),
 ) -> list[tuple[Attribution | None, list[NumberSpan]]]:
     """One group per claimant in the sentence: each figure goes to the attribution whose
     content holds it; a figure before the nearest cue and outside its content is the
     outlet's own ("A two-term congressman, Smith said he would run": "two-term" is not
     Smith's claim), any other goes to the nearest cue (a content may end too early). A sentence
     with no figures takes its first attribution (the main one), one with no attribution
-    is the outlet's own."""
+    is the outlet's own, and so is each figure of `framing` (the writer's own words)."""
     if not attributions:
         return [(None, list(numbers))]
     if not numbers:
@@ -801,7 +887,11 @@ def _group_by_attribution(
     in_order = all(a < b for a, b in pairwise(cues))
     groups: dict[int, list[NumberSpan]] = {}
     own: list[NumberSpan] = []
+    framed = {id(n) for n in framing}
     for number, best in zip(numbers, holders, strict=True):
+        if id(number) in framed:
+            own.append(number)
+            continue
         if best < 0:
             if any(_holds(a.source, number) for a in attributions):
                 # "Schumer and 18 members of the committee called on ...": a figure in
@@ -875,8 +965,10 @@ def _attribute(
     offset: int,
     last_sources: dict[str, _Source],
     people: _People,
+    title: str | None = None,
 ) -> None:
-    """Set source, cue and recipient; "he" and "the official" point back to who they name."""
+    """Set source, cue and recipient; "he" and "the official" point back to who they name
+    (and "the attorney" to the "attorney NAME" that `title` says the source was)."""
     source = attribution.source or attribution.via
     if source is None:
         return
@@ -900,11 +992,41 @@ def _attribute(
             head_at = None
         elif head in last_sources:
             start, end, text, head_at = last_sources[head]
-    elif words and words[0] in {"the", "this", "that"} and head in last_sources:
+    elif words and _DEFINITE.match(words[0]) and head in last_sources:
         start, end, text, head_at = last_sources[head]
     else:
         last_sources[head] = (start, end, text, head_at)
+        # "Strzok attorney Aitan Goelman said": later "the attorney" is Goelman too
+        if title:
+            last_sources[title] = (start, end, text, head_at)
     draft.source, draft.source_text, draft.source_head = (start, end), text, head_at
+
+
+# "the attorney", "that official", "Strzok's attorney": someone the article named before
+_DEFINITE = re.compile(r"^(?:the|this|that|\w+['’]s)$")
+
+
+def _title_of(doc: Doc, attribution: Attribution) -> str | None:
+    """The role word set before the name a source is ("attorney" of "Strzok attorney
+    Aitan Goelman", "minister" of "Economy Minister Joana Meireles"), lower-cased: the
+    nearest noun before the name that the parse hangs on it as a compound."""
+    head_span = attribution.source_head
+    if head_span is None or not head_span.text[:1].isupper():
+        return None
+    head = doc.char_span(head_span.start, head_span.end, alignment_mode="expand")
+    if head is None:
+        return None
+    root = head.root
+    name_start = root.i
+    if root.ent_type_:
+        while name_start > 0 and doc[name_start].ent_iob_ == "I":
+            name_start -= 1
+    titles = [
+        t
+        for t in root.lefts
+        if t.dep_ == "compound" and t.i < name_start and t.is_alpha and t.pos_ in {"NOUN", "PROPN"}
+    ]
+    return titles[-1].lower_ if titles else None
 
 
 _PREPOSITIONS = frozenset({"from", "of", "at", "with", "in", "for", "on", "to", "who", "that"})
