@@ -461,3 +461,16 @@ def test_a_colon_introduces_the_speaker_of_the_quotation_that_follows() -> None:
         "“We will build 3,000 homes by the river before the next election.”"
     )
     assert _claimant(text, "3,000") == "Paulo Reis"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fishermen disputed claims by the harbour board that only 40 berths were damaged.",
+        "Fishermen disputed the claim from the harbour board that only 40 berths were damaged.",
+        "Fishermen contradicted statements made by the harbour board that only 40 berths "
+        "were damaged.",
+    ],
+)
+def test_the_maker_named_after_a_claim_noun_is_its_claimant(text: str) -> None:
+    assert _claimant(text, "40") == "the harbour board"

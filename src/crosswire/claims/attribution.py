@@ -903,26 +903,20 @@ def _owned_claim(noun: Token) -> _Found | None:
     cut 5 percent", "claims by the mayor that", "statements made by the board that": the
     owner is the source of the clause the noun governs (a that-clause or a to-infinitive);
     a pronoun owner is resolved as a subject is."""
-    clause = next(
-        (
-            c
-            for c in noun.rights
-            if c.dep_ == "acl"
-            and c.pos_ in _HEAD_POS
-            and any(m.dep_ in {"mark", "aux"} and m.lower_ in {"that", "to"} for m in c.children)
-        ),
-        None,
-    )
-    if clause is None and noun.dep_ == "dobj":
-        # "contradict statements made by the board that ...": the parser may hang the
-        # that-clause on the verb; it is the noun's when the noun names its maker
+    clause = next((c for c in noun.rights if c.dep_ == "acl" and _opens_claim(c)), None)
+    if clause is None:
+        # "statements made by the board that ...": the parser may hang the that-clause on
+        # the participle or on the verb governing the noun; it is the noun's when the
+        # noun names its maker
+        hosts = [c for c in noun.rights if c.dep_ == "acl"]
+        if noun.dep_ == "dobj":
+            hosts.append(noun.head)
         clause = next(
             (
                 c
-                for c in noun.head.rights
-                if c.dep_ == "ccomp"
-                and c.i > noun.i
-                and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+                for host in hosts
+                for c in host.rights
+                if c.dep_ == "ccomp" and c.i > noun.i and _opens_claim(c, that_only=True)
             ),
             None,
         )
@@ -939,6 +933,14 @@ def _owned_claim(noun: Token) -> _Found | None:
             return None
         source = (owner.left_edge.i, owner.right_edge.i + 1)
     return _Found((noun.i, noun.i + 1), source, _subtree_range(clause), speaker=owner)
+
+
+def _opens_claim(clause: Token, that_only: bool = False) -> bool:
+    """A verb heading a that-clause (or, unless `that_only`, a to-infinitive)."""
+    marks = {"that"} if that_only else {"that", "to"}
+    return clause.pos_ in _HEAD_POS and any(
+        m.dep_ in {"mark", "aux"} and m.lower_ in marks for m in clause.children
+    )
 
 
 def _maker(noun: Token, clause: Token) -> Token | None:
