@@ -548,3 +548,24 @@ def test_hosts_take_turns_so_the_per_host_delay_overlaps() -> None:
         "https://a.example/0",
         "https://a.example/1",
     ]
+
+
+def test_a_stop_signal_landing_inside_the_wait_does_not_hang_the_watch() -> None:
+    # a bug: the SIGTERM handler called stop.set() itself; a signal that lands while the
+    # interrupted thread holds the event's lock (entering or leaving stop.wait) made
+    # set() wait for that lock forever, and `watch` never exited (seen once under load)
+    from crosswire.cli_live import stop_handler
+
+    stop = threading.Event()
+    handler = stop_handler(stop)
+    returned = threading.Event()
+
+    def interrupted() -> None:
+        with stop._cond:  # where stop.wait() is when the signal lands
+            handler(signal.SIGTERM, None)
+            returned.set()
+
+    thread = threading.Thread(target=interrupted, daemon=True)
+    thread.start()
+    assert returned.wait(5), "the handler blocked on the event's lock"
+    assert stop.wait(5)

@@ -23,6 +23,8 @@ from crosswire.cli import _echo, _n, _open_store, _plain, _usage_error, app, err
 from crosswire.sources.watch import DEFAULT_INTERVAL_S, PassStats, Watcher
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from crosswire.notify.mail import SmtpServer
     from crosswire.sources import Fetcher
     from crosswire.store import Store
@@ -144,11 +146,8 @@ def watch(
     store = _open_store(db)
     fetcher = _fetcher(allow_private, host_delay, timeout)
     stop = threading.Event()
-
-    def _stop(signum: int, frame: FrameType | None) -> None:
-        stop.set()
-
-    previous = {s: signal.signal(s, _stop) for s in (signal.SIGTERM, signal.SIGINT)}
+    on_signal = stop_handler(stop)
+    previous = {s: signal.signal(s, on_signal) for s in (signal.SIGTERM, signal.SIGINT)}
     display = _Display()
     watcher = Watcher(
         store,
@@ -178,6 +177,21 @@ def watch(
         store.close()
         fetcher.close()
     out.print("stopped" if stop.is_set() else "done")
+
+
+def stop_handler(stop: threading.Event) -> Callable[[int, FrameType | None], None]:
+    """A signal handler that sets `stop` without deadlocking the thread it interrupts.
+
+    Handlers run in the main thread, between two bytecodes of whatever it was doing; when
+    that is `stop.wait()` holding the event's own lock (entering or leaving the wait),
+    `stop.set()` there waits for that lock forever and the watch never exits (seen as
+    a watch that ignored SIGTERM under load). Another thread takes the lock once the
+    main thread lets it go."""
+
+    def handle(signum: int, frame: FrameType | None) -> None:
+        threading.Thread(target=stop.set, name="stop", daemon=True).start()
+
+    return handle
 
 
 def _alert(store: Store, smtp: SmtpServer | None, allow_private: bool) -> None:
