@@ -184,9 +184,9 @@ def stop_handler(stop: threading.Event) -> Callable[[int, FrameType | None], Non
 
     Handlers run in the main thread, between two bytecodes of whatever it was doing; when
     that is `stop.wait()` holding the event's own lock (entering or leaving the wait),
-    `stop.set()` there waits for that lock forever and the watch never exits (seen as
-    a watch that ignored SIGTERM under load). Another thread takes the lock once the
-    main thread lets it go."""
+    `stop.set()` there waits for that lock forever and the watch never exits (a likely
+    cause of a watch once seen not to exit after SIGTERM under load). Another thread
+    takes the lock once the main thread lets it go."""
 
     def handle(signum: int, frame: FrameType | None) -> None:
         threading.Thread(target=stop.set, name="stop", daemon=True).start()
