@@ -1069,9 +1069,13 @@ def quoted_tokens(doc: Doc) -> set[int]:
 
 
 def find_attributions(
-    doc: Doc, nested: bool = True, claimants: bool | None = None
+    doc: Doc,
+    nested: bool = True,
+    claimants: bool | None = None,
+    quoted: set[int] | None = None,
 ) -> list[Attribution]:
-    """All attributions in `doc`, in text order of their cues.
+    """All attributions in `doc`, in text order of their cues. `quoted` is
+    `quoted_tokens(doc)` when the caller has it already.
 
     With nested=False an attribution whose cue lies inside another's content is dropped
     (PolNeAR annotates only the outermost).
@@ -1087,7 +1091,8 @@ def find_attributions(
     if claimants is None:
         claimants = nested
     found: list[_Found] = []
-    quoted = quoted_tokens(doc)
+    if quoted is None:
+        quoted = quoted_tokens(doc)
     index = _Index(doc)
     for sent in doc.sents:
         found.extend(_sentence_attributions(sent, quoted, index))

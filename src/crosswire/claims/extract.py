@@ -67,7 +67,7 @@ from crosswire.model import (
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.tokens import Doc, Span
+    from spacy.tokens import Doc, Span, Token
 
 # hedges a reader should see flagged; matched on the claim sentence. Modals are matched
 # in lower case only, so the month "May" is not a hedge.
@@ -427,8 +427,9 @@ def _read(article: Article, doc: Doc, offset: int) -> _Read:
     reference = published_instant(article.published)
     numbers = find_figures(text)
     times = [t for t in find_times(text, reference) if t.interval is not None]
-    attributions = sorted(find_attributions(doc), key=lambda a: a.cue.start)
-    quoted = {doc[i].idx for i in quoted_tokens(doc)}
+    quoted_at = quoted_tokens(doc)
+    attributions = sorted(find_attributions(doc, quoted=quoted_at), key=lambda a: a.cue.start)
+    quoted = {doc[i].idx for i in quoted_at}
     number_starts = [n.start for n in numbers]
     time_starts = [t.start for t in times]
     cue_starts = [a.cue.start for a in attributions]
@@ -500,9 +501,7 @@ def _read(article: Article, doc: Doc, offset: int) -> _Read:
                 hedge=hedge.group(0) if hedge else None,
             )
             if attribution is not None:
-                _attribute(
-                    draft, attribution, offset, last_sources, people, _title_of(doc, attribution)
-                )
+                _attribute(draft, attribution, offset, last_sources, people, doc)
             for number in nums:
                 kind, subject = kinds[id(number)]
                 if (
@@ -714,21 +713,10 @@ def _measured_by(sent: Span) -> list[Attribution]:
     for verb in sent:
         if verb.pos_ != "VERB" or verb.lower_ not in _MEASURING:
             continue
-        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
-        if subject is None or not (
-            subject.pos_ == "PROPN"
-            or subject.ent_type_ in {"ORG", "PERSON", "NORP"}
-            or subject.lower_ in _BODIES
-        ):
+        subject = _nsubj(verb)
+        if subject is None or not (_named(subject) or subject.lower_ in _BODIES):
             continue
-        doc = sent.doc
-        return [
-            Attribution(
-                cue=_text_span(doc[verb.i : verb.i + 1]),
-                source=_text_span(doc[subject.left_edge.i : subject.right_edge.i + 1]),
-                content=_text_span(doc[verb.i : verb.right_edge.i + 1]),
-            )
-        ]
+        return [_said_by(verb, subject, content=True)]
     return []
 
 
@@ -736,20 +724,30 @@ def _introduced_by(sent: Span) -> list[Attribution]:
     """Who a sentence ending in a colon introduces as speaking next, without a speech
     verb ("Obama used the same language against McCain:" before a quotation): the named
     subject of its main verb."""
-    root = sent.root
-    subject = next((c for c in root.children if c.dep_ == "nsubj"), None)
-    if subject is None or not (
-        subject.pos_ == "PROPN" or subject.ent_type_ in {"ORG", "PERSON", "NORP"}
-    ):
+    subject = _nsubj(sent.root)
+    if subject is None or not _named(subject):
         return []
-    doc = sent.doc
-    return [
-        Attribution(
-            cue=_text_span(doc[root.i : root.i + 1]),
-            source=_text_span(doc[subject.left_edge.i : subject.right_edge.i + 1]),
-            content=None,
-        )
-    ]
+    return [_said_by(sent.root, subject, content=False)]
+
+
+def _nsubj(verb: Token) -> Token | None:
+    return next((c for c in verb.children if c.dep_ == "nsubj"), None)
+
+
+def _named(token: Token) -> bool:
+    """A proper noun or a named entity that can speak."""
+    return token.pos_ == "PROPN" or token.ent_type_ in {"ORG", "PERSON", "NORP"}
+
+
+def _said_by(verb: Token, subject: Token, content: bool) -> Attribution:
+    """The verb as cue, its subject's phrase as source, and with `content` the verb's
+    clause as what was said."""
+    doc = verb.doc
+    return Attribution(
+        cue=_text_span(doc[verb.i : verb.i + 1]),
+        source=_text_span(doc[subject.left_edge.i : subject.right_edge.i + 1]),
+        content=_text_span(doc[verb.i : verb.right_edge.i + 1]) if content else None,
+    )
 
 
 def _text_span(tokens: Span) -> TextSpan:
@@ -965,10 +963,10 @@ def _attribute(
     offset: int,
     last_sources: dict[str, _Source],
     people: _People,
-    title: str | None = None,
+    doc: Doc | None = None,
 ) -> None:
     """Set source, cue and recipient; "he" and "the official" point back to who they name
-    (and "the attorney" to the "attorney NAME" that `title` says the source was)."""
+    (and, given the parse, "the attorney" to an earlier "attorney NAME")."""
     source = attribution.source or attribution.via
     if source is None:
         return
@@ -997,6 +995,7 @@ def _attribute(
     else:
         last_sources[head] = (start, end, text, head_at)
         # "Strzok attorney Aitan Goelman said": later "the attorney" is Goelman too
+        title = _title_of(doc, attribution) if doc is not None else None
         if title:
             last_sources[title] = (start, end, text, head_at)
     draft.source, draft.source_text, draft.source_head = (start, end), text, head_at
