@@ -7,7 +7,11 @@ strike's story gains a report, it is nearer the fire's story and moves there.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from crosswire.model import Article
+
+_FIRST = datetime(2026, 3, 2, 10, tzinfo=UTC)
 
 STRIKE = [
     "Dock workers at the port of Leixoes walked out in a dispute over pay and night shifts.",
@@ -39,7 +43,9 @@ def port_articles() -> list[Article]:
             id=name,
             input=name,
             text=" ".join(sentences),
-            published=f"2026-03-{2 + n:02d}T10:00:00+00:00",
+            # a day and a half apart: the time decay (past the two-day grace) is what
+            # makes the mixed report nearer the fire's story once that story exists
+            published=(_FIRST + timedelta(hours=36 * n)).isoformat(),
         )
         for n, (name, sentences) in enumerate(PORT.items())
     ]

@@ -3,6 +3,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from shared_data import require
 
 from crosswire.claims.attribution import Attribution, find_attributions
 from crosswire.claims.nlp import load_nlp
@@ -250,10 +251,10 @@ def test_cue_table_ships_with_the_package() -> None:
     assert -3.0 < threshold < 3.0
 
 
-@pytest.mark.skipif(not POLNEAR_DEV.exists(), reason="PolNeAR data not available")
 def test_polnear_dev_subset_scores() -> None:
     from crosswire.eval.attribution import evaluate_attribution
 
+    require(POLNEAR_DEV, "PolNeAR dev data")
     lines: list[str] = []
     result = evaluate_attribution(POLNEAR_DEV, echo=lines.append, limit=15)
     assert result["files"] == 15

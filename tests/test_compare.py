@@ -6,7 +6,7 @@ import re
 from datetime import UTC, datetime
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from crosswire.compare import changes_since, compare_stories, compare_story
@@ -737,6 +737,27 @@ def test_a_running_tally_reported_later_is_an_update() -> None:
     assert facet.status == "conflicting"
 
 
+def test_a_dispute_on_record_outlives_a_later_update_from_a_third_origin() -> None:
+    # two accounts of one day's toll disagree; days later a third moves the toll on. The
+    # update is what holds now, but the two accounts still disputed each other (a bug:
+    # the update made the earlier figures history and the facet read as agreed)
+    first_day = [
+        ("A", "2026-03-03T09:00:00+00:00", "Three people were killed in the floods.", "Three"),
+        ("B", "2026-03-03T11:00:00+00:00", "Four people were killed in the floods.", "Four"),
+    ]
+    rows = [
+        (o, t, text, fig, float(n), float(n), "killed")
+        for (o, t, text, fig), n in zip(first_day, (3, 4), strict=True)
+    ]
+    later = ("C", "2026-03-06T10:00:00+00:00", "The death toll from the floods rose to five.")
+    (facet,) = _one_story([*rows, (*later, "five", 5.0, 5.0, "killed")]).facets
+    assert facet.status == "conflicting"
+    # an origin that restates its own figure revised it: never a conflict, then or now
+    revised = ("A", "2026-03-04T10:00:00+00:00", "Four people were killed in the floods.")
+    (facet,) = _one_story([*rows, (*revised, "Four", 4.0, 4.0, "killed")]).facets
+    assert facet.status == "agreed"
+
+
 def test_percentages_group_by_the_words_that_govern_them() -> None:
     rows = [
         (
@@ -1174,9 +1195,8 @@ def test_thousands_of_undated_figures_of_different_districts_stay_apart() -> Non
 
 _KINDS = ["killed", "injured", "killed or wounded", "missing", "people", None]
 _VALUES = st.one_of(st.none(), st.sampled_from([0.0, 3.0, 9.0, 10.0, 12.0, 300.0, -10.0]))
-_TIMES = st.sampled_from(
-    [None, "2025-02-27T08:00:00+00:00", "2025-02-27T21:00:00+00:00", "2025-03-01T00:00:00Z"]
-)
+_LATER = "2025-03-01T00:00:00Z"
+_TIMES = st.sampled_from([None, "2025-02-27T08:00:00+00:00", "2025-02-27T21:00:00+00:00", _LATER])
 _Row = tuple[str, str | None, float | None, float | None, bool, str, str | None]
 _FIGURES = st.lists(
     st.tuples(
@@ -1197,6 +1217,14 @@ _FIGURES = st.lists(
 
 @settings(max_examples=200, deadline=None)
 @given(_FIGURES)
+# a dispute of one morning that a later tally moves on: conflicting on record only
+@example(
+    [
+        ("A", "killed", 3.0, 3.0, False, "died.", "2025-02-27T08:00:00+00:00"),
+        ("B", "killed", 9.0, 9.0, False, "died.", "2025-02-27T08:00:00+00:00"),
+        ("C", "killed", 12.0, 12.0, False, "died.", _LATER),
+    ]
+)
 def test_a_facets_status_is_what_comparing_every_pair_gives(rows: list[_Row]) -> None:
     """The status found from each origin's extremes equals the pair-by-pair judgement,
     and the tallies a sweep finds superseded are those a later report moves on."""
@@ -1217,14 +1245,28 @@ def test_a_facets_status_is_what_comparing_every_pair_gives(rows: list[_Row]) ->
         )
     infos = facets.claim_infos(b.claims)
     mentions = [m for info in infos for m in facets.mentions_of(info)]
-    voices = {i.voice for i in infos}  # one outlet per origin here: a voice is an origin
-    expected: str = "single-source"
-    if len(voices) >= 2:
+
+    def by_pairs(mentions: list[facets.Mention], voices: set[tuple[str, str]]) -> str:
+        if len(voices) < 2:
+            return "single-source"
         current = facets._current(mentions)
         agreed = len({m.info.origin for m in current}) < len({m.info.origin for m in mentions})
         current += [proxy for _, proxy in facets._derived(current)]
-        expected = facets._judge_pairs(current, agreed)
-    assert facets.judge(mentions, voices) == expected
+        return facets._judge_pairs(current, agreed)
+
+    voices = {i.voice for i in infos}  # one outlet per origin here: a voice is an origin
+    now = by_pairs(mentions, voices)
+    assert facets.judge_now(mentions, voices) == now
+    # and a dispute on record: conflicting at the end of an earlier day, each origin's
+    # newest value standing for it
+    standing = facets._newest(mentions)
+    days = sorted({m.info.instant.date() for m in standing if m.info.instant is not None})
+    earlier = [
+        [m for m in standing if m.info.instant is None or m.info.instant.date() <= day]
+        for day in days[:-1]
+    ]
+    record = any(by_pairs(ms, {m.info.voice for m in ms}) == "conflicting" for ms in earlier)
+    assert facets.judge(mentions, voices) == ("conflicting" if record else now)
     superseded = facets._superseded_tallies(mentions)
     assert superseded == {
         id(m) for m in mentions if any(facets._tally_update(m, n) for n in mentions)

@@ -63,6 +63,15 @@ def test_two_earthquakes_two_days_apart_are_two_stories(run: pipeline.RunResult)
     assert len(peru) == 1 and len(chile) == 1 and peru != chile
 
 
+def test_a_follow_up_three_days_on_in_new_words_joins_its_story(run: pipeline.RunResult) -> None:
+    # the flood's damage bill (costs, aid) shares little wording with the evacuations
+    # three days before; it split off while the grace was one day
+    story_of = {key(a): a.story for a in run.articles}
+    flood = story_of["feeds/cpa-wire.jsonl#cpa-20260303-porto-floods"]
+    assert story_of["feeds/cpa-wire.jsonl#cpa-20260306-portugal-flood-damage"] == flood
+    assert story_of["metro-wire-daily/2026-03-06-portugal-flood-damage.txt"] == flood
+
+
 def test_pairwise_story_recall_on_the_corpus(run: pipeline.RunResult) -> None:
     """Pairs of one gold story that land in one predicted story (follow-ups included)."""
     story_of = {key(a): a.story for a in run.articles}

@@ -77,7 +77,7 @@ def test_list_search_story_conflict_claim_article(page: Watched) -> None:
     rows = p.locator("li.story-row a.headline")
     assert sorted(rows.all_inner_texts()) == [
         "Floods force more than 10,000 from homes around Porto",
-        "Portugal puts flood damage in north at 310 million euros",
+        "Porto traders say flood losses far exceed government's estimate",
     ]
     p.click("text=Floods force more than 10,000 from homes around Porto")
     p.wait_for_url(re.compile(r"/stories/s-"))
@@ -132,7 +132,7 @@ def test_the_filters(page: Watched, site: Site) -> None:
     p.fill("#until", "2026-03-31")
     p.click("form.filters button[type=submit]")
     p.wait_for_url(re.compile(r"entity=portugal"))
-    assert p.locator("li.story-row").count() == 2
+    assert p.locator("li.story-row").count() == 1
     assert "since=2026-03-01" in p.url and "until=2026-03-31" in p.url
     assert p.input_value("#since") == "2026-03-01"
     # paging by links

@@ -44,7 +44,7 @@ def test_search_and_filters_agree_on_both_backends(store_url: str, corpus_db: Pa
         flood = sq.search_stories(store, sq.StoryFilter(q="flooding"), 1, 20)
         assert set(headlines(flood)) == {
             "Floods force more than 10,000 from homes around Porto",
-            "Portugal puts flood damage in north at 310 million euros",
+            "Porto traders say flood losses far exceed government's estimate",
         }
         # all words must match; the last is a prefix
         assert headlines(sq.search_stories(store, sq.StoryFilter(q="copper mi"), 1, 20)) == [
@@ -53,7 +53,7 @@ def test_search_and_filters_agree_on_both_backends(store_url: str, corpus_db: Pa
         assert sq.search_stories(store, sq.StoryFilter(q="copper ferry"), 1, 20).total == 0
         assert sq.search_stories(store, sq.StoryFilter(q="&|!:*()"), 1, 20).total == 0
         by_entity = sq.search_stories(store, sq.StoryFilter(entity="  PORTUGAL "), 1, 20)
-        assert by_entity.total == 2
+        assert by_entity.total == 1
         outlet = sq.search_stories(store, sq.StoryFilter(outlet="Valley Courier"), 1, 20)
         assert outlet.total and all("Valley Courier" in s.outlets for s in outlet.items)
         conflicts = sq.search_stories(store, sq.StoryFilter(has_conflicts=True), 1, 20)
@@ -75,13 +75,13 @@ def test_the_index_follows_saves_and_merges(store_url: str, corpus_db: Path) -> 
     try:
         stories = store.load_stories()
         porto = next(s for s in stories if s.headline.startswith("Floods force"))
-        damage = next(s for s in stories if s.headline.startswith("Portugal puts"))
+        damage = next(s for s in stories if s.headline.startswith("Porto traders"))
         renamed = dataclasses.replace(porto, headline="Douro floods swamp Porto's xylophone makers")
         store.save_stories([renamed])
         assert headlines(sq.search_stories(store, sq.StoryFilter(q="xylophones"), 1, 20)) == [
             "Douro floods swamp Porto's xylophone makers"
         ]
-        # a merge: the damage story's members now in Porto's story, its id an alias
+        # a merge: the traders' story's members now in Porto's story, its id an alias
         merged = dataclasses.replace(renamed, articles=renamed.articles + damage.articles)
         store.save_stories([merged], replaced={damage.id: porto.id})
         found = sq.search_stories(store, sq.StoryFilter(q="flood"), 1, 20)

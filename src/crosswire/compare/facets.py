@@ -55,8 +55,11 @@ earlier values of other origins as well, and so does a running tally (killed, in
 missing, rescued, evacuated, arrested) reported by another origin at least 12 hours later
 that moved the way a tally moves (up; the missing down) unless its article sets it
 against another figure ("far more than"); a facet whose values were superseded that way, with
-nothing current conflicting, is agreed. Syndicated copies (`copy_of`) are grouped
-through their original and never counted as an origin of their own.
+nothing current conflicting, is agreed, unless it was conflicting at the end of an earlier
+day of reports: superseding says what holds now, it does not make two accounts of one
+moment agree (each origin's own newest value still stands for it on every day).
+Syndicated copies (`copy_of`) are grouped through their original and never counted as
+an origin of their own.
 
 Work: the pairwise decision scores only pairs sharing a blocking key (see `pairs`); a
 status is found from each origin's extreme values, tallies superseded by one sweep over
@@ -1334,6 +1337,11 @@ def _value_key(mention: Mention) -> tuple[float | None, float | None, bool]:
 def _current(mentions: list[Mention], by_voice: bool = False) -> list[Mention]:
     """Each origin's (`by_voice`: each report's) newest value per kind, minus values a
     later update supersedes."""
+    return _not_superseded(_newest(mentions, by_voice))
+
+
+def _newest(mentions: list[Mention], by_voice: bool = False) -> list[Mention]:
+    """Each origin's (`by_voice`: each report's) newest value per kind: what it says now."""
     latest: dict[tuple[object, str, str | None], list[Mention]] = {}
     for mention in sorted(mentions, key=lambda m: m.info.time_key()):
         who = mention.info.voice if by_voice else mention.info.origin
@@ -1346,7 +1354,11 @@ def _current(mentions: list[Mention], by_voice: bool = False) -> list[Mention]:
             held.append(mention)
         else:
             latest[key] = [mention]
-    current = [m for group in latest.values() for m in group]
+    return [m for group in latest.values() for m in group]
+
+
+def _not_superseded(current: list[Mention]) -> list[Mention]:
+    """Values no later update ("rose to") or running tally of another origin moved on."""
     updates: dict[tuple[str, str | None], datetime] = {}
     for m in current:
         if m.update and m.info.instant is not None:
@@ -1521,6 +1533,32 @@ def _derived(current: list[Mention]) -> list[tuple[Derived, Mention]]:
 
 
 def judge(
+    mentions: list[Mention],
+    voices: set[tuple[str, str]],
+    linked: set[frozenset[int]] | None = None,
+) -> FacetStatus:
+    """`judge_now`, and conflicting too when it was so at the end of an earlier day of
+    reports: a dispute on record between two origins stays one when a third origin's
+    later update moves the toll on ("rose to five" after "three" against "four"). A
+    later value of another origin supersedes earlier ones only as what holds now; it
+    does not make two accounts of one moment agree. An origin's own later value still
+    replaces its earlier ones everywhere (it revised them: never a conflict). Each day
+    is judged on the reports up to its end (undated ones in all), so values days apart
+    are never set against each other here."""
+    status = judge_now(mentions, voices, linked)
+    if status == "conflicting":
+        return status
+    standing = _newest(mentions)
+    days = sorted({m.info.instant.date() for m in standing if m.info.instant is not None})
+    for day in days[:-1]:
+        earlier = [m for m in standing if m.info.instant is None or m.info.instant.date() <= day]
+        said = {m.info.voice for m in earlier}
+        if len(said) > 1 and judge_now(earlier, said, linked) == "conflicting":
+            return "conflicting"
+    return status
+
+
+def judge_now(
     mentions: list[Mention],
     voices: set[tuple[str, str]],
     linked: set[frozenset[int]] | None = None,

@@ -276,6 +276,22 @@ def wikiref_records(path: Path) -> list[Record]:
     ]
 
 
+def basil_records(folder: Path) -> list[Record]:
+    """BASIL's development events (facets_basil_dev: three outlets each, dated, the third
+    often days after the other two); the gold story is the event."""
+    event_of = {
+        article: event["label"]
+        for event in json.loads((folder / "gold.json").read_text(encoding="utf-8"))["events"]
+        for article in event["articles"]
+    }
+    return [
+        {key: doc.get(key) for key in ("id", "title", "text", "published", "outlet")}
+        | {"label": event_of[doc["id"]]}
+        for doc in _read_jsonl(folder / "articles.jsonl")
+        if doc["id"] in event_of
+    ]
+
+
 def gold_sets(stories_raw: Path) -> dict[str, list[Record]]:
     """Every gold set found under STORIES_RAW, by output file stem."""
     sets: dict[str, list[Record]] = {}
@@ -290,6 +306,9 @@ def gold_sets(stories_raw: Path) -> dict[str, list[Record]]:
         wikiref = stories_raw / "wikiref" / f"WikiRef{size}.jsonl"
         if wikiref.is_file():
             sets[f"wikiref{size}"] = wikiref_records(wikiref)
+    basil = stories_raw.parent / "facets_basil_dev"
+    if (basil / "gold.json").is_file():
+        sets["basil"] = basil_records(basil)
     return sets
 
 
